@@ -1,0 +1,122 @@
+"""The console's own catalog: webinars, their sessions and their registrants."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from console import db
+
+
+@dataclass(frozen=True)
+class Session:
+    starts_at: datetime
+    duration_minutes: int
+
+
+@dataclass(frozen=True)
+class Webinar:
+    webinar_id: str
+    title: str
+    organizer_email: str
+    description: str = ""
+    capacity: int | None = None
+    status: str = "scheduled"
+    price_amount: int | None = None  # minor units; None with price_currency None = free
+    price_currency: str | None = None
+    sessions: tuple[Session, ...] = field(default_factory=tuple)
+
+    @property
+    def is_free(self) -> bool:
+        return self.price_amount is None
+
+
+@dataclass(frozen=True)
+class Registration:
+    registrant_id: str
+    webinar_id: str
+    name: str
+    email: str
+    status: str
+    payment_intent: str | None
+    registered_at: datetime
+
+
+def save_webinars(con: duckdb.DuckDBPyConnection, webinars: Iterable[Webinar]) -> None:
+    """Insert or update webinars and replace their sessions, in the caller's transaction."""
+    for webinar in webinars:
+        con.execute(
+            "INSERT INTO webinars (webinar_id, title, organizer_email, description, capacity, "
+            "status, price_amount, price_currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (webinar_id) DO UPDATE SET title = excluded.title, "
+            "organizer_email = excluded.organizer_email, description = excluded.description, "
+            "capacity = excluded.capacity, status = excluded.status, "
+            "price_amount = excluded.price_amount, price_currency = excluded.price_currency, "
+            "updated_at = now()",
+            [
+                webinar.webinar_id,
+                webinar.title,
+                webinar.organizer_email,
+                webinar.description,
+                webinar.capacity,
+                webinar.status,
+                webinar.price_amount,
+                webinar.price_currency,
+            ],
+        )
+        con.execute("DELETE FROM webinar_sessions WHERE webinar_id = ?", [webinar.webinar_id])
+        for number, session in enumerate(webinar.sessions, start=1):
+            con.execute(
+                "INSERT INTO webinar_sessions VALUES (?, ?, ?, ?)",
+                [webinar.webinar_id, number, session.starts_at, session.duration_minutes],
+            )
+
+
+def save_registrations(
+    con: duckdb.DuckDBPyConnection, registrations: Iterable[Registration]
+) -> None:
+    """Insert or update registrations in one statement, in the caller's transaction."""
+    rows = [vars(registration) for registration in registrations]
+    if not rows:
+        return
+    incoming = pa.Table.from_pylist(rows)  # noqa: F841 - read by DuckDB's replacement scan
+    con.execute(
+        "INSERT INTO registrants (registrant_id, webinar_id, name, email, status, payment_intent, "
+        "registered_at) SELECT registrant_id, webinar_id, name, email, status, payment_intent, "
+        "registered_at FROM incoming ON CONFLICT (registrant_id) DO UPDATE SET "
+        "status = excluded.status, payment_intent = excluded.payment_intent"
+    )
+
+
+def webinar_titles() -> dict[str, str]:
+    with db.connect() as con:
+        return dict(con.execute("SELECT webinar_id, title FROM webinars").fetchall())
+
+
+def webinars_frame() -> pd.DataFrame:
+    """Every webinar with its price, first session and registration count."""
+    with db.connect() as con:
+        return con.execute(
+            """
+            SELECT w.webinar_id, w.title, w.organizer_email, w.status, w.price_amount,
+                   w.price_currency, min(s.starts_at) AS first_session,
+                   (SELECT count(*) FROM registrants r
+                     WHERE r.webinar_id = w.webinar_id AND r.status <> 'cancelled')
+                       AS registrations
+            FROM webinars w LEFT JOIN webinar_sessions s USING (webinar_id)
+            GROUP BY ALL ORDER BY first_session NULLS LAST, w.webinar_id
+            """
+        ).df()
+
+
+def count_webinars(prefix: str = "") -> int:
+    with db.connect() as con:
+        row = con.execute(
+            "SELECT count(*) FROM webinars WHERE starts_with(webinar_id, ?)", [prefix]
+        ).fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,154 @@
+"""The `console` command. See DESIGN.md for the fixed interface."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from console import reports
+from console.presentation import with_formatted_money
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="console", description="Webinar payments console")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    local = commands.add_parser("stripe-local", help="run the local Stripe-compatible server")
+    local.add_argument("--port", type=int, default=12111)
+    local.add_argument("--store", help="file that keeps the local Stripe's data across restarts")
+
+    commands.add_parser("demo", help="seed demo webinars and payments (refuses a live key)")
+
+    sync = commands.add_parser("sync", help="pull from Stripe into DuckDB")
+    sync.add_argument("--full", action="store_true", help="backfill everything")
+
+    report = commands.add_parser("report", help="print a report")
+    report.add_argument("name", choices=["revenue", "registrants", "fees"])
+    report.add_argument("--webinar", help="webinar id (registrants report)")
+    report.add_argument("--format", choices=["table", "json", "csv"], default="table")
+
+    run = commands.add_parser("run", help="local Stripe + demo + sync + the console (make run)")
+    run.add_argument("--port", type=int, default=8501)
+    run.add_argument("--stripe-port", type=int, default=12111)
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"console: {message}", file=sys.stderr)
+    return 1
+
+
+def _livemode() -> bool:
+    from console.settings import stripe_settings
+
+    return stripe_settings().livemode
+
+
+def cmd_stripe_local(args: argparse.Namespace) -> int:
+    # The local Stripe is GPL-licensed: run it as its own program rather than import it.
+    command = [sys.executable, "-m", "console.stripe_local", "--port", str(args.port)]
+    if args.store:
+        command += ["--store", args.store]
+    os.execv(sys.executable, command)
+    return 0  # not reached
+
+
+def cmd_demo(_args: argparse.Namespace) -> int:
+    from console.demo import DemoRefused, seed_demo
+    from console.stripe_gateway import StripeNotConfigured, StripeProblem
+
+    def show(done: int, total: int) -> None:
+        if done % 100 == 0 or done == total:
+            print(f"\r  registrations {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    try:
+        summary = seed_demo(on_progress=show)
+    except (DemoRefused, StripeNotConfigured, StripeProblem) as problem:
+        return _fail(str(problem))
+    print(file=sys.stderr)
+    print(summary.text())
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from console.sync import SyncError, SyncProgress, run_sync
+
+    def show(progress: SyncProgress) -> None:
+        print(
+            f"\r  {progress.phase:<28} {progress.objects:>9} objects  {progress.requests:>7} "
+            f"requests  {progress.requests_per_second:6.1f} req/s",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    try:
+        result = run_sync(full=args.full, on_progress=show if sys.stderr.isatty() else None)
+    except SyncError as problem:
+        print(file=sys.stderr)
+        return _fail(f"sync failed: {problem}")
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(result.summary())
+    return 0
+
+
+def _report_frame(args: argparse.Namespace):
+    livemode = _livemode()
+    if args.name == "revenue":
+        return reports.revenue(livemode)
+    if args.name == "fees":
+        return reports.fees(livemode)
+    return reports.registrants(livemode, args.webinar)[reports.REGISTRANT_COLUMNS]
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    if args.name == "registrants" and not args.webinar:
+        return _fail("the registrants report needs --webinar ID (see `console report revenue`).")
+    frame = _report_frame(args)
+    if args.format == "json":
+        print(json.dumps(reports.records(frame), ensure_ascii=False, indent=1))
+    elif args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    else:
+        print(_table(frame, args.name))
+    return 0
+
+
+def _table(frame, report: str) -> str:
+    if frame.empty:
+        return "(nothing yet: run `console sync` first)"
+    return with_formatted_money(frame, report).to_string(index=False)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from console.launcher import run_console
+
+    return run_console(console_port=args.port, stripe_port=args.stripe_port)
+
+
+COMMANDS = {
+    "stripe-local": cmd_stripe_local,
+    "demo": cmd_demo,
+    "sync": cmd_sync,
+    "report": cmd_report,
+    "run": cmd_run,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from console.db import DatabaseBusy
+
+    try:
+        return COMMANDS[args.command](args)
+    except DatabaseBusy as problem:
+        return _fail(str(problem))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

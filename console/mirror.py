@@ -1,0 +1,153 @@
+"""The Stripe mirror's repository: Stripe objects in, typed rows with raw JSON out.
+
+Writes go in batches through Arrow (one INSERT per table per batch), and an upsert never
+replaces a row with an older state of the same object.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+
+import duckdb
+import pyarrow as pa
+
+
+def _json(value: object) -> str | None:
+    return None if value is None else json.dumps(value, separators=(",", ":"))
+
+
+def _id(value: object) -> str | None:
+    """An expandable field is an id or an expanded object: keep the id."""
+    if isinstance(value, dict):
+        return value.get("id")
+    return value  # type: ignore[return-value]
+
+
+def charge_row(charge: dict) -> dict:
+    billing = charge.get("billing_details") or {}
+    card = (charge.get("payment_method_details") or {}).get("card") or {}
+    return {
+        "id": charge["id"],
+        "livemode": bool(charge.get("livemode")),
+        "created": charge["created"],
+        "amount": charge["amount"],
+        "currency": charge["currency"],
+        "status": charge["status"],
+        "captured": charge.get("captured"),
+        "disputed": charge.get("disputed"),
+        "payment_intent": _id(charge.get("payment_intent")),
+        "balance_transaction": _id(charge.get("balance_transaction")),
+        "metadata": _json(charge.get("metadata") or {}),
+        "billing_name": billing.get("name"),
+        "billing_email": billing.get("email"),
+        "receipt_email": charge.get("receipt_email"),
+        "card_brand": card.get("brand"),
+        "failure_code": charge.get("failure_code"),
+    }
+
+
+def refund_row(refund: dict) -> dict:
+    return {
+        "id": refund["id"],
+        "livemode": bool(refund.get("livemode")),
+        "created": refund["created"],
+        "charge": _id(refund.get("charge")),
+        "payment_intent": _id(refund.get("payment_intent")),
+        "amount": refund["amount"],
+        "currency": refund["currency"],
+        "status": refund["status"],
+        "reason": refund.get("reason"),
+        "balance_transaction": _id(refund.get("balance_transaction")),
+        "metadata": _json(refund.get("metadata") or {}),
+    }
+
+
+def balance_transaction_row(txn: dict) -> dict:
+    rate = txn.get("exchange_rate")
+    return {
+        "id": txn["id"],
+        "livemode": bool(txn.get("livemode")),
+        "created": txn["created"],
+        "available_on": txn.get("available_on"),
+        "type": txn["type"],
+        "reporting_category": txn.get("reporting_category"),
+        "source": _id(txn.get("source")),
+        "amount": txn["amount"],
+        "fee": txn.get("fee") or 0,
+        "net": txn["net"],
+        "currency": txn["currency"],
+        # Kept as text: an exchange rate is not money, but it must not be rounded either.
+        "exchange_rate": None if rate is None else str(rate),
+        "status": txn.get("status"),
+        "fee_details": _json(txn.get("fee_details") or []),
+    }
+
+
+def payment_intent_row(intent: dict) -> dict:
+    return {
+        "id": intent["id"],
+        "livemode": bool(intent.get("livemode")),
+        "created": intent["created"],
+        "amount": intent["amount"],
+        "currency": intent["currency"],
+        "status": intent["status"],
+        "latest_charge": _id(intent.get("latest_charge")),
+        "metadata": _json(intent.get("metadata") or {}),
+    }
+
+
+# object type (Stripe's `object` field) -> (table, row builder)
+ROW_BUILDERS: dict[str, tuple[str, Callable[[dict], dict]]] = {
+    "charge": ("stripe_charges", charge_row),
+    "refund": ("stripe_refunds", refund_row),
+    "balance_transaction": ("stripe_balance_transactions", balance_transaction_row),
+    "payment_intent": ("stripe_payment_intents", payment_intent_row),
+}
+
+
+class Batch:
+    """Objects gathered for one write, grouped by table; the newest state of each wins."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, dict[str, dict]] = {table: {} for table, _ in ROW_BUILDERS.values()}
+
+    def add(self, stripe_object: dict, snapshot_at: int) -> bool:
+        """Add an object; False if its type is not mirrored."""
+        builder = ROW_BUILDERS.get(stripe_object.get("object", ""))
+        if builder is None:
+            return False
+        table, to_row = builder
+        row = to_row(stripe_object)
+        row["raw"] = json.dumps(stripe_object, separators=(",", ":"))
+        row["snapshot_at"] = snapshot_at
+        current = self._rows[table].get(row["id"])
+        # On a tie the first state offered wins: lists and events arrive newest first.
+        if current is None or current["snapshot_at"] < snapshot_at:
+            self._rows[table][row["id"]] = row
+        return True
+
+    def __len__(self) -> int:
+        return sum(len(rows) for rows in self._rows.values())
+
+    def write(self, con: duckdb.DuckDBPyConnection) -> int:
+        """Upsert every row in the caller's transaction; returns rows offered."""
+        written = 0
+        for table, rows in self._rows.items():
+            if rows:
+                _upsert(con, table, rows.values())
+                written += len(rows)
+        return written
+
+
+def _upsert(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[dict]) -> None:
+    rows = list(rows)
+    columns = list(rows[0])
+    arrow_rows = pa.Table.from_pylist(rows)  # noqa: F841 - read by DuckDB's replacement scan
+    updates = ", ".join(f"{column} = excluded.{column}" for column in columns if column != "id")
+    con.execute(
+        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - fixed identifiers
+        f"SELECT {', '.join(columns)} FROM arrow_rows "
+        f"ON CONFLICT (id) DO UPDATE SET {updates} "
+        f"WHERE excluded.snapshot_at >= {table}.snapshot_at"
+    )

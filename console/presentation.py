@@ -1,0 +1,35 @@
+"""Turning report frames into what people read: money in the currency's own format."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from console.money import format_money
+
+# Money columns per report, and the column that holds each one's currency.
+MONEY_COLUMNS = {
+    "revenue": {
+        "gross": "currency",
+        "refunded": "currency",
+        "fees": "settlement_currency",
+        "net": "settlement_currency",
+    },
+    "registrants": {"amount_paid": "currency", "amount_refunded": "currency", "fee": "currency"},
+    "fees": {
+        "gross": "settlement_currency",
+        "fees": "settlement_currency",
+        "refunded": "settlement_currency",
+        "net": "settlement_currency",
+    },
+}
+
+
+def with_formatted_money(frame: pd.DataFrame, report: str, locale: str = "en") -> pd.DataFrame:
+    """A copy of `frame` whose money columns are text such as “$1,234.56” or “1 234,56 €”."""
+    shown = frame.copy().astype(object)
+    for column, currency_column in MONEY_COLUMNS[report].items():
+        shown[column] = [
+            format_money(int(amount), currency, locale)
+            for amount, currency in zip(frame[column], frame[currency_column], strict=True)
+        ]
+    return shown.fillna("")

@@ -1,0 +1,155 @@
+"""Table definitions. Statements are idempotent: they run at every first connection."""
+
+# The Stripe mirror keeps typed columns for reports and the raw JSON beside them, so a
+# new report never needs a re-sync. `snapshot_at` is the Stripe time the row's state
+# is from (an event's `created`, or when a list page was read): older never overwrites newer.
+SCHEMA_STATEMENTS = (
+    """
+    CREATE TABLE IF NOT EXISTS stripe_charges (
+        id VARCHAR PRIMARY KEY,
+        livemode BOOLEAN NOT NULL,
+        created BIGINT NOT NULL,
+        amount BIGINT NOT NULL,
+        currency VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        captured BOOLEAN,
+        disputed BOOLEAN,
+        payment_intent VARCHAR,
+        balance_transaction VARCHAR,
+        metadata JSON,
+        billing_name VARCHAR,
+        billing_email VARCHAR,
+        receipt_email VARCHAR,
+        card_brand VARCHAR,
+        failure_code VARCHAR,
+        raw JSON NOT NULL,
+        snapshot_at BIGINT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS stripe_refunds (
+        id VARCHAR PRIMARY KEY,
+        livemode BOOLEAN NOT NULL,
+        created BIGINT NOT NULL,
+        charge VARCHAR,
+        payment_intent VARCHAR,
+        amount BIGINT NOT NULL,
+        currency VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        reason VARCHAR,
+        balance_transaction VARCHAR,
+        metadata JSON,
+        raw JSON NOT NULL,
+        snapshot_at BIGINT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS stripe_balance_transactions (
+        id VARCHAR PRIMARY KEY,
+        livemode BOOLEAN NOT NULL,
+        created BIGINT NOT NULL,
+        available_on BIGINT,
+        type VARCHAR NOT NULL,
+        reporting_category VARCHAR,
+        source VARCHAR,
+        amount BIGINT NOT NULL,
+        fee BIGINT NOT NULL,
+        net BIGINT NOT NULL,
+        currency VARCHAR NOT NULL,
+        exchange_rate VARCHAR,
+        status VARCHAR,
+        fee_details JSON,
+        raw JSON NOT NULL,
+        snapshot_at BIGINT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS stripe_payment_intents (
+        id VARCHAR PRIMARY KEY,
+        livemode BOOLEAN NOT NULL,
+        created BIGINT NOT NULL,
+        amount BIGINT NOT NULL,
+        currency VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        latest_charge VARCHAR,
+        metadata JSON,
+        raw JSON NOT NULL,
+        snapshot_at BIGINT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS sync_state (
+        livemode BOOLEAN NOT NULL,
+        name VARCHAR NOT NULL,
+        value VARCHAR,
+        updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+        PRIMARY KEY (livemode, name)
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS sync_runs (
+        run_id VARCHAR PRIMARY KEY,
+        livemode BOOLEAN NOT NULL,
+        mode VARCHAR NOT NULL,
+        started_at TIMESTAMPTZ NOT NULL,
+        finished_at TIMESTAMPTZ,
+        status VARCHAR NOT NULL,
+        objects BIGINT NOT NULL DEFAULT 0,
+        requests BIGINT NOT NULL DEFAULT 0,
+        error VARCHAR
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS webinars (
+        webinar_id VARCHAR PRIMARY KEY,
+        title VARCHAR NOT NULL,
+        organizer_email VARCHAR NOT NULL,
+        description VARCHAR NOT NULL DEFAULT '',
+        capacity INTEGER,
+        status VARCHAR NOT NULL DEFAULT 'scheduled',
+        price_amount BIGINT,
+        price_currency VARCHAR,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+        updated_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+        CHECK ((price_amount IS NULL) = (price_currency IS NULL))
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS webinar_sessions (
+        webinar_id VARCHAR NOT NULL,
+        session_no INTEGER NOT NULL,
+        starts_at TIMESTAMPTZ NOT NULL,
+        duration_minutes INTEGER NOT NULL,
+        PRIMARY KEY (webinar_id, session_no)
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS registrants (
+        registrant_id VARCHAR PRIMARY KEY,
+        webinar_id VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        email VARCHAR NOT NULL,
+        status VARCHAR NOT NULL DEFAULT 'registered',
+        payment_intent VARCHAR,
+        registered_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+    )
+    """,
+    # Who a charge belongs to: the PaymentIntent's metadata first (Stripe copies it onto
+    # the charge only once, at confirmation), then the charge's own, then billing details.
+    """
+    CREATE OR REPLACE VIEW charge_attribution AS
+    SELECT
+        c.*,
+        coalesce(nullif(pi.metadata->>'webinar_id', ''), nullif(c.metadata->>'webinar_id', ''),
+                 'unattributed') AS webinar_id,
+        coalesce(nullif(pi.metadata->>'registrant_name', ''),
+                 nullif(c.metadata->>'registrant_name', ''), c.billing_name) AS registrant_name,
+        coalesce(nullif(pi.metadata->>'registrant_email', ''),
+                 nullif(c.metadata->>'registrant_email', ''), c.billing_email,
+                 c.receipt_email) AS registrant_email,
+        coalesce(nullif(pi.metadata->>'registrant_id', ''),
+                 nullif(c.metadata->>'registrant_id', '')) AS registrant_id
+    FROM stripe_charges c
+    LEFT JOIN stripe_payment_intents pi ON pi.id = c.payment_intent
+    """,
+)

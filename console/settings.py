@@ -1,0 +1,104 @@
+"""Configuration: environment first, then `.streamlit/secrets.toml` (for the app).
+
+The sync's scope sits here too, so what is mirrored is visible at a glance.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+SECRETS_FILE = Path(".streamlit/secrets.toml")
+STRIPE_DEFAULT_API_BASE = "https://api.stripe.com"
+
+# Stripe list endpoints mirrored into DuckDB: (stream name, API path, table).
+STREAMS = (
+    ("charges", "/v1/charges", "stripe_charges"),
+    ("refunds", "/v1/refunds", "stripe_refunds"),
+    ("balance_transactions", "/v1/balance_transactions", "stripe_balance_transactions"),
+    ("payment_intents", "/v1/payment_intents", "stripe_payment_intents"),
+)
+
+# Events that carry a new state of a mirrored object (at most 20: Stripe's `types` limit).
+# Balance transactions have no events; they are immutable and read by their own cursor.
+SYNC_EVENT_TYPES = (
+    "charge.succeeded",
+    "charge.failed",
+    "charge.pending",
+    "charge.captured",
+    "charge.expired",
+    "charge.refunded",
+    "charge.updated",
+    "charge.refund.updated",
+    "charge.dispute.created",
+    "charge.dispute.closed",
+    "refund.created",
+    "refund.updated",
+    "refund.failed",
+    "payment_intent.created",
+    "payment_intent.succeeded",
+    "payment_intent.payment_failed",
+    "payment_intent.canceled",
+    "payment_intent.processing",
+    "payment_intent.requires_action",
+    "payment_intent.amount_capturable_updated",
+)
+
+# Stripe keeps events for 30 days; past that an incremental sync cannot be trusted.
+EVENT_RETENTION_SECONDS = 29 * 24 * 3600
+# Lists become consistent within moments of a write: re-read this much behind a cursor.
+CURSOR_OVERLAP_SECONDS = 120
+# Data older than this gets a banner in the console.
+STALE_AFTER_SECONDS = 6 * 3600
+
+
+@dataclass(frozen=True)
+class StripeSettings:
+    api_key: str | None
+    api_base: str
+
+    @property
+    def livemode(self) -> bool:
+        return is_live_key(self.api_key or "")
+
+    @property
+    def key_hint(self) -> str:
+        """What may be shown of the key: its kind and last four characters."""
+        if not self.api_key:
+            return "no key"
+        return f"{key_kind(self.api_key)} …{self.api_key[-4:]}"
+
+
+def is_live_key(api_key: str) -> bool:
+    return api_key.startswith(("sk_live_", "rk_live_"))
+
+
+def key_kind(api_key: str) -> str:
+    mode = "live" if is_live_key(api_key) else "test"
+    kind = "restricted" if api_key.startswith("rk_") else "secret"
+    return f"{mode} {kind} key"
+
+
+def _secrets() -> dict:
+    try:
+        with SECRETS_FILE.open("rb") as handle:
+            return tomllib.load(handle)
+    except (FileNotFoundError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def setting(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    if value:
+        return value
+    value = _secrets().get(name)
+    return str(value) if value else default
+
+
+def stripe_settings() -> StripeSettings:
+    return StripeSettings(
+        api_key=setting("STRIPE_API_KEY"),
+        api_base=(setting("STRIPE_API_BASE") or STRIPE_DEFAULT_API_BASE).rstrip("/"),
+    )
