@@ -64,10 +64,11 @@ def cmd_demo(_args: argparse.Namespace) -> int:
             print(f"\r  registrations {done}/{total}", end="", file=sys.stderr, flush=True)
 
     try:
-        summary = seed_demo(on_progress=show)
+        summary = seed_demo(on_progress=show if sys.stderr.isatty() else None)
     except (DemoRefused, StripeNotConfigured, StripeProblem) as problem:
         return _fail(str(problem))
-    print(file=sys.stderr)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
     print(summary.text())
     return 0
 

@@ -9,11 +9,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
+from console.db import database_path
 
 # Not a secret: the local Stripe accepts any test key.
 LOCAL_TEST_KEY = "sk_test_local_console"
-STRIPE_STORE = Path("data/localstripe.pickle")
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
@@ -40,7 +39,9 @@ def _step(env: dict, *args: str) -> None:
 def run_console(console_port: int = 8501, stripe_port: int = 12111) -> int:
     stripe_base = f"http://127.0.0.1:{stripe_port}"
     env = {**os.environ, "STRIPE_API_KEY": LOCAL_TEST_KEY, "STRIPE_API_BASE": stripe_base}
-    STRIPE_STORE.parent.mkdir(parents=True, exist_ok=True)
+    # The local Stripe's data lives beside the database, so a second run reuses both.
+    stripe_store = database_path().parent / "localstripe.pickle"
+    stripe_store.parent.mkdir(parents=True, exist_ok=True)
     children: list[subprocess.Popen] = []
     try:
         print(f"1/4 starting the local Stripe on {stripe_base}", flush=True)
@@ -52,7 +53,7 @@ def run_console(console_port: int = 8501, stripe_port: int = 12111) -> int:
                 "--port",
                 str(stripe_port),
                 "--store",
-                str(STRIPE_STORE),
+                str(stripe_store),
             ],
             env=env,
             stdout=subprocess.DEVNULL,

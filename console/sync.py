@@ -40,7 +40,7 @@ PAGE_SIZE = 100
 # Objects gathered before one write: few, short transactions keep the file free for others.
 WRITE_BATCH_OBJECTS = 2000
 # Our own back-off on top of the SDK's retries, for 429s and 5xx that outlast those.
-BACKOFF_SECONDS = (0.5, 1, 2, 4, 8, 16)
+BACKOFF_SECONDS = (1, 2, 4, 8)
 
 
 class SyncError(RuntimeError):
@@ -253,6 +253,7 @@ def _backfill(session: _Session, state: dict[str, str]) -> None:
     with db.connect(write=True) as con:
         _clear_backfill_state(con, session.livemode)
         _set_state(con, session.livemode, "events_cursor", str(anchor["events"]))
+        _set_state(con, session.livemode, "events_read_at", str(int(time.time())))
         _set_state(con, session.livemode, "balance_cursor", str(anchor["balance_transactions"]))
 
 
@@ -290,7 +291,7 @@ def _apply_events(session: _Session, since: int) -> None:
         session.progress.requests += 1
         batch.add(charge, int(time.time()))
     # The cursor moves only with the last rows it covers.
-    _write(session, batch, {"events_cursor": str(newest)})
+    _write(session, batch, {"events_cursor": str(newest), "events_read_at": str(int(time.time()))})
 
 
 def _read_balance_transactions(session: _Session, since: int) -> None:
@@ -310,8 +311,8 @@ def _read_balance_transactions(session: _Session, since: int) -> None:
 def _needs_backfill(state: dict[str, str]) -> bool:
     if "events_cursor" not in state or "backfill_anchor" in state:
         return True
-    # Stripe keeps events 30 days; an older cursor would silently miss changes.
-    return int(state["events_cursor"]) < time.time() - EVENT_RETENTION_SECONDS
+    # Stripe keeps events 30 days: after a longer pause, some changes are gone from them.
+    return int(state["events_read_at"]) < time.time() - EVENT_RETENTION_SECONDS
 
 
 # --- entry point -------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from console.money import format_money
 from console.overview import revenue_overview
 from console.presentation import with_formatted_money
 
@@ -19,11 +20,21 @@ if not overview.synced:
 mode = "live" if overview.settings.livemode else "test"
 st.caption(f"Stripe {mode} mode · last sync {overview.last_sync:%Y-%m-%d %H:%M} UTC")
 
-table = with_formatted_money(overview.revenue, "revenue", locale)
+for total in overview.totals_by_currency().itertuples():
+    st.subheader(total.currency.upper())
+    cards = st.columns(5)
+    cards[0].metric("Gross", format_money(total.gross, total.currency, locale))
+    cards[1].metric("Refunded", format_money(total.refunded, total.currency, locale))
+    cards[2].metric("Stripe fees", format_money(total.fees, total.currency, locale))
+    cards[3].metric("Net", format_money(total.net, total.currency, locale))
+    cards[4].metric("Paid registrants", f"{total.paid_registrants:,}")
+
+st.subheader("Per webinar" if locale == "en" else "Par webinaire")
 st.dataframe(
-    table,
+    with_formatted_money(overview.revenue, "revenue", locale),
     hide_index=True,
     width="stretch",
+    height=36 * (len(overview.revenue) + 1) + 2,  # every webinar, no inner scrolling
     column_config={
         "webinar_id": "Webinar id",
         "title": "Webinar",

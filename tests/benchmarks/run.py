@@ -1,0 +1,102 @@
+"""`make bench`: sync throughput against pre-generated Stripe pages, with a baseline.
+
+Each figure is a ratio against a baseline measured in the same run, because these
+machines are noisy: the baseline fetches the very same pages with the same SDK client
+and throws them away, so the ratio is what the sync itself costs.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from console import stripe_gateway, sync  # noqa: E402
+from console.settings import STREAMS, StripeSettings  # noqa: E402
+
+SIZES = tuple(int(n) for n in os.environ.get("BENCH_SIZES", "10000,100000").split(","))
+BENCH_KEY = "sk_test_bench"
+
+
+def start_page_server(objects: int, *extra: str) -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("stripe_pages.py")), "--objects",
+         str(objects), "--port", "0", *extra],
+        stdout=subprocess.PIPE, text=True,
+    )
+    line = process.stdout.readline()
+    return process, line.rsplit(" ", 1)[1].strip()
+
+
+def fetch_only(settings: StripeSettings) -> tuple[int, float]:
+    """Baseline: every page the sync reads, fetched with the same client and discarded."""
+    client = stripe_gateway.client(settings)
+    objects, started = 0, time.perf_counter()
+    for _stream, path, _table in STREAMS:
+        params: dict = {"limit": 100}
+        while True:
+            page = stripe_gateway.list_page(client, path, params)
+            objects += len(page["data"])
+            if not page["has_more"]:
+                break
+            params["starting_after"] = page["data"][-1]["id"]
+    return objects, time.perf_counter() - started
+
+
+def full_sync(settings: StripeSettings) -> tuple[int, float]:
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["CONSOLE_DB"] = str(Path(folder) / "bench.duckdb")
+        started = time.perf_counter()
+        result = sync.run_sync(full=True, settings=settings)
+        return result.objects, time.perf_counter() - started
+
+
+def bench_full_sync() -> list[str]:
+    lines = [
+        "## Full sync against pre-generated pages (issue 2)",
+        "",
+        "| objects | fetch only (baseline) | full sync into DuckDB | sync / baseline |",
+        "| ---: | ---: | ---: | ---: |",
+    ]
+    for size in SIZES:
+        server, base = start_page_server(size)
+        try:
+            settings = StripeSettings(api_key=BENCH_KEY, api_base=base)
+            fetched, fetch_seconds = fetch_only(settings)
+            synced, sync_seconds = full_sync(settings)
+        finally:
+            server.terminate()
+            server.wait()
+        assert fetched == synced, (fetched, synced)
+        fetch_rate, sync_rate = fetched / fetch_seconds, synced / sync_seconds
+        lines.append(
+            f"| {size:,} | {fetch_rate:,.0f} objects/s | {sync_rate:,.0f} objects/s | "
+            f"{sync_rate / fetch_rate:.2f} |"
+        )
+        print(lines[-1], flush=True)
+    return lines
+
+
+def main() -> None:
+    header = [
+        "# Benchmarks",
+        "",
+        f"Written by `make bench` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.",
+        "Ratios compare against a baseline measured in the same run.",
+        "",
+    ]
+    sections = bench_full_sync()
+    (ROOT / "BENCHMARKS.md").write_text("\n".join(header + sections) + "\n")
+    print("wrote BENCHMARKS.md")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""Report figures from the CLI against totals computed from Stripe's API alone."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+
+from console import cli, db, sync
+from tests.payments import pay, refund, stripe_revenue
+
+DAY = 86400
+
+
+def _report(capsys, *args: str):
+    assert cli.main(["report", *args]) == 0
+    return capsys.readouterr().out
+
+
+def _seed_mixed(client) -> dict[str, str]:
+    """Payments in four currencies, refunds full and partial, a decline, an orphan."""
+    now = int(time.time())
+    ids = {}
+    ids["usd"] = pay(client, "wb_a", 4900, "usd", at=now - 90 * DAY, email="a@example.org").id
+    pay(client, "wb_a", 4900, "usd", card="pm_card_mastercard", at=now - 80 * DAY,
+        email="b@example.org")
+    ids["eur"] = pay(client, "wb_b", 2900, "eur", card="pm_card_amex", at=now - 60 * DAY,
+                     email="c@example.org").id
+    ids["gbp"] = pay(client, "wb_c", 3000, "gbp", at=now - 40 * DAY, email="d@example.org").id
+    ids["jpy"] = pay(client, "wb_d", 5000, "jpy", at=now - 20 * DAY, email="e@example.org").id
+    pay(client, None, 1500, "usd", at=now - 10 * DAY, email="orphan@example.org")
+    refund(client, ids["usd"], at=now - 85 * DAY)
+    refund(client, ids["eur"], amount=900, at=now - 50 * DAY)
+    try:
+        pay(client, "wb_a", 4900, "usd", card="pm_card_chargeDeclined", email="x@example.org")
+    except Exception:  # noqa: BLE001 - a decline is expected here
+        pass
+    with db.connect(write=True) as con:
+        con.execute(
+            "INSERT INTO webinars (webinar_id, title, organizer_email) VALUES "
+            "('wb_a', 'Fees 101', 'o@example.org'), ('wb_b', 'Atelier', 'o@example.org')"
+        )
+    return ids
+
+
+def test_revenue_json_equals_stripe_to_the_unit(fresh_stripe, capsys):
+    client = fresh_stripe.client()
+    _seed_mixed(client)
+    sync.run_sync()
+
+    rows = json.loads(_report(capsys, "revenue", "--format", "json"))
+
+    assert [list(row) for row in rows][0] == [
+        "webinar_id", "title", "currency", "paid_registrants", "gross", "refunded",
+        "settlement_currency", "fees", "net",
+    ]
+    expected = stripe_revenue(client)
+    got = {
+        (row["webinar_id"], row["currency"]): {
+            k: row[k] for k in ("gross", "refunded", "fees", "net", "paid_registrants")
+        }
+        for row in rows
+    }
+    assert got == expected
+    by_key = {(row["webinar_id"], row["currency"]): row for row in rows}
+    assert by_key[("wb_a", "usd")]["title"] == "Fees 101"
+    assert by_key[("wb_c", "gbp")]["title"] is None  # not in the catalog: reported, not dropped
+    assert ("unattributed", "usd") in by_key
+    for row in rows:
+        assert row["net"] == row["gross"] - row["refunded"] - row["fees"]
+        assert all(isinstance(row[k], int) for k in ("gross", "refunded", "fees", "net"))
+    # Stripe's standard pricing: usd 2.9% + 30c, eur 1.5% + 25c, gbp 1.5% + 20p, jpy 3.6%.
+    assert by_key[("wb_a", "usd")]["fees"] == 2 * 172
+    assert by_key[("wb_d", "jpy")]["fees"] == 180
+
+
+def test_registrants_json_shape_and_status(fresh_stripe, capsys):
+    client = fresh_stripe.client()
+    ids = _seed_mixed(client)
+    sync.run_sync()
+
+    rows = json.loads(_report(capsys, "registrants", "--webinar", "wb_a", "--format", "json"))
+
+    assert len(rows) == 2
+    assert list(rows[0]) == [
+        "name", "email", "charge_id", "currency", "amount_paid", "amount_refunded", "fee",
+        "status", "paid_at",
+    ]
+    refunded = next(row for row in rows if row["email"] == "a@example.org")
+    assert refunded["status"] == "refunded"
+    assert refunded["amount_refunded"] == 4900
+    assert refunded["fee"] == 172
+    assert refunded["charge_id"].startswith("ch_")
+    assert refunded["paid_at"].endswith("Z")
+    partial = json.loads(_report(capsys, "registrants", "--webinar", "wb_b", "--format", "json"))
+    assert partial[0]["status"] == "partially_refunded"
+    assert partial[0]["amount_refunded"] == 900
+    assert ids["eur"]
+
+
+def test_fees_json_adds_up_per_month(fresh_stripe, capsys):
+    client = fresh_stripe.client()
+    _seed_mixed(client)
+    sync.run_sync()
+
+    rows = json.loads(_report(capsys, "fees", "--format", "json"))
+
+    assert {row["settlement_currency"] for row in rows} == {"usd", "eur", "gbp", "jpy"}
+    for row in rows:
+        assert list(row) == [
+            "settlement_currency", "month", "charges", "gross", "fees", "refunded", "net",
+        ]
+        assert len(row["month"]) == 7
+        assert row["net"] == row["gross"] - row["refunded"] - row["fees"]
+    txns = list(client.v1.balance_transactions.list(params={"limit": 100}).auto_paging_iter())
+    for currency in ("usd", "eur", "gbp", "jpy"):
+        assert sum(r["fees"] for r in rows if r["settlement_currency"] == currency) == sum(
+            t.fee for t in txns if t.currency == currency
+        )
+        assert sum(r["net"] for r in rows if r["settlement_currency"] == currency) == sum(
+            t.net for t in txns if t.currency == currency
+        )
+
+
+def test_table_and_csv_formats(fresh_stripe, capsys):
+    _seed_mixed(fresh_stripe.client())
+    sync.run_sync()
+
+    table = _report(capsys, "revenue")
+    assert "$98.00" in table and "¥5,000" in table and "£30.00" in table
+
+    rows = list(csv.DictReader(io.StringIO(_report(capsys, "revenue", "--format", "csv"))))
+    assert {row["currency"] for row in rows} == {"usd", "eur", "gbp", "jpy"}
+    assert any(row["gross"] == "9800" for row in rows)
+
+
+def test_registrants_report_needs_a_webinar(capsys):
+    assert cli.main(["report", "registrants", "--format", "json"]) == 1
+    assert "--webinar" in capsys.readouterr().err
