@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+
 from console.db import database_path
 
 # Not a secret: the local Stripe accepts any test key.

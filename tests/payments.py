@@ -38,8 +38,9 @@ def pay(
     )
 
 
-def refund(client: stripe.StripeClient, intent_id: str, amount: int | None = None,
-           at: int | None = None) -> stripe.Refund:
+def refund(
+    client: stripe.StripeClient, intent_id: str, amount: int | None = None, at: int | None = None
+) -> stripe.Refund:
     params = {"payment_intent": intent_id}
     if amount is not None:
         params["amount"] = amount

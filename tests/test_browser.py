@@ -21,8 +21,14 @@ ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 # Chromium's background services try the (closed) network; keep them off.
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -39,9 +45,21 @@ class RunningConsole:
         self.port, self.stripe_port = _free_port(), _free_port()
         self.output: list[str] = []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "console", "run", "--port", str(self.port),
-             "--stripe-port", str(self.stripe_port)],
-            cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                sys.executable,
+                "-m",
+                "console",
+                "run",
+                "--port",
+                str(self.port),
+                "--stripe-port",
+                str(self.stripe_port),
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
             start_new_session=True,
         )
         self.url = self._wait_for_url(timeout=300)
@@ -61,7 +79,11 @@ class RunningConsole:
         env = {**self.env, "STRIPE_API_KEY": "sk_test_local_console"}
         out = subprocess.run(
             [sys.executable, "-m", "console", "report", *args, "--format", "json"],
-            cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
         return json.loads(out)
 
@@ -91,7 +113,9 @@ def first_run_revenue() -> list:
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
+        pytest.fail(
+            "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
+        )
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
@@ -100,7 +124,9 @@ def browser():
 
 def _metric_values(page) -> list[str]:
     page.get_by_text("Per webinar").wait_for(timeout=60_000)
-    return page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    metrics = page.locator('[data-testid="stMetricValue"]')
+    metrics.nth(19).wait_for(timeout=30_000)  # four currencies, five cards each
+    return metrics.all_inner_texts()
 
 
 def test_make_run_serves_the_revenue_page_with_demo_figures(data_dir, browser, first_run_revenue):

@@ -23,10 +23,18 @@ def _seed_mixed(client) -> dict[str, str]:
     now = int(time.time())
     ids = {}
     ids["usd"] = pay(client, "wb_a", 4900, "usd", at=now - 90 * DAY, email="a@example.org").id
-    pay(client, "wb_a", 4900, "usd", card="pm_card_mastercard", at=now - 80 * DAY,
-        email="b@example.org")
-    ids["eur"] = pay(client, "wb_b", 2900, "eur", card="pm_card_amex", at=now - 60 * DAY,
-                     email="c@example.org").id
+    pay(
+        client,
+        "wb_a",
+        4900,
+        "usd",
+        card="pm_card_mastercard",
+        at=now - 80 * DAY,
+        email="b@example.org",
+    )
+    ids["eur"] = pay(
+        client, "wb_b", 2900, "eur", card="pm_card_amex", at=now - 60 * DAY, email="c@example.org"
+    ).id
     ids["gbp"] = pay(client, "wb_c", 3000, "gbp", at=now - 40 * DAY, email="d@example.org").id
     ids["jpy"] = pay(client, "wb_d", 5000, "jpy", at=now - 20 * DAY, email="e@example.org").id
     pay(client, None, 1500, "usd", at=now - 10 * DAY, email="orphan@example.org")
@@ -52,8 +60,15 @@ def test_revenue_json_equals_stripe_to_the_unit(fresh_stripe, capsys):
     rows = json.loads(_report(capsys, "revenue", "--format", "json"))
 
     assert [list(row) for row in rows][0] == [
-        "webinar_id", "title", "currency", "paid_registrants", "gross", "refunded",
-        "settlement_currency", "fees", "net",
+        "webinar_id",
+        "title",
+        "currency",
+        "paid_registrants",
+        "gross",
+        "refunded",
+        "settlement_currency",
+        "fees",
+        "net",
     ]
     expected = stripe_revenue(client)
     got = {
@@ -84,8 +99,15 @@ def test_registrants_json_shape_and_status(fresh_stripe, capsys):
 
     assert len(rows) == 2
     assert list(rows[0]) == [
-        "name", "email", "charge_id", "currency", "amount_paid", "amount_refunded", "fee",
-        "status", "paid_at",
+        "name",
+        "email",
+        "charge_id",
+        "currency",
+        "amount_paid",
+        "amount_refunded",
+        "fee",
+        "status",
+        "paid_at",
     ]
     refunded = next(row for row in rows if row["email"] == "a@example.org")
     assert refunded["status"] == "refunded"
@@ -109,7 +131,13 @@ def test_fees_json_adds_up_per_month(fresh_stripe, capsys):
     assert {row["settlement_currency"] for row in rows} == {"usd", "eur", "gbp", "jpy"}
     for row in rows:
         assert list(row) == [
-            "settlement_currency", "month", "charges", "gross", "fees", "refunded", "net",
+            "settlement_currency",
+            "month",
+            "charges",
+            "gross",
+            "fees",
+            "refunded",
+            "net",
         ]
         assert len(row["month"]) == 7
         assert row["net"] == row["gross"] - row["refunded"] - row["fees"]

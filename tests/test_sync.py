@@ -23,8 +23,13 @@ def _seed(client, payments: int, refunds_every: int = 1, start_days_ago: int = 1
     now = int(time.time())
     for number in range(payments):
         at = now - start_days_ago * DAY + number * (start_days_ago * DAY // max(payments, 1))
-        intent = pay(client, f"wb_{number % 3}", amount=1000 + number, at=at,
-                     email=f"person{number}@example.org")
+        intent = pay(
+            client,
+            f"wb_{number % 3}",
+            amount=1000 + number,
+            at=at,
+            email=f"person{number}@example.org",
+        )
         if number % refunds_every == 0:
             refund(client, intent.id, amount=100, at=at + 60)
 
@@ -128,7 +133,9 @@ def test_incremental_catches_a_refund_that_fails_later_and_its_late_balance_tran
     sync.run_sync()
 
     with db.connect() as con:
-        status = con.execute("SELECT status FROM stripe_refunds WHERE id = ?", [doomed.id]).fetchone()
+        status = con.execute(
+            "SELECT status FROM stripe_refunds WHERE id = ?", [doomed.id]
+        ).fetchone()
         failure_txns = con.execute(
             "SELECT count(*) FROM stripe_balance_transactions WHERE type = 'refund_failure'"
         ).fetchone()

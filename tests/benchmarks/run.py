@@ -27,9 +27,17 @@ BENCH_KEY = "sk_test_bench"
 
 def start_page_server(objects: int, *extra: str) -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("stripe_pages.py")), "--objects",
-         str(objects), "--port", "0", *extra],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            str(Path(__file__).with_name("stripe_pages.py")),
+            "--objects",
+            str(objects),
+            "--port",
+            "0",
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     line = process.stdout.readline()
     return process, line.rsplit(" ", 1)[1].strip()

@@ -1,0 +1,52 @@
+"""The database stays usable from another process while a sync writes to it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from console import catalog, db, reports
+from console.catalog import Webinar
+from tests.benchmarks.run import start_page_server
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_reads_and_writes_succeed_while_a_sync_runs_in_another_process(tmp_path, monkeypatch):
+    database = tmp_path / "console.duckdb"
+    monkeypatch.setenv("CONSOLE_DB", str(database))
+    # Slow pages stretch the sync over seconds, with many batch writes.
+    server, base = start_page_server(6000, "--latency-ms", "15")
+    env = {
+        **os.environ,
+        "CONSOLE_DB": str(database),
+        "STRIPE_API_KEY": "sk_test_x",
+        "STRIPE_API_BASE": base,
+    }
+    sync = subprocess.Popen(
+        [sys.executable, "-m", "console", "sync", "--full"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        reads = writes = 0
+        while sync.poll() is None:
+            reports.revenue(livemode=False)
+            reads += 1
+            with db.connect(write=True) as con:
+                catalog.save_webinars(con, [Webinar(f"wb_{writes}", "Title", "o@example.org")])
+            writes += 1
+        out, err = sync.communicate()
+    finally:
+        server.terminate()
+        server.wait()
+    assert sync.returncode == 0, err
+    assert "full sync: 6000 objects" in out
+    assert reads > 5 and writes > 5
+    assert catalog.count_webinars("wb_") == writes
+    assert len(reports.revenue(livemode=False)) == 40  # every webinar of the page server
