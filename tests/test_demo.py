@@ -1,0 +1,95 @@
+"""`console demo`: realistic data through Stripe's API, once, never on a live key."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import pytest
+
+from console import catalog, cli, demo, sync
+from tests.payments import all_objects
+
+SIX_MONTHS = 183 * 86400
+
+
+@pytest.fixture
+def seeded(fresh_stripe):
+    summary = demo.seed_demo()
+    return fresh_stripe, summary
+
+
+def test_demo_creates_webinars_and_paid_registrations(seeded):
+    local, summary = seeded
+    client = local.client()
+    assert summary.webinars == 12
+    assert summary.registrations == 1500
+    assert 900 <= summary.paid <= 1100
+    assert summary.declined > 0
+
+    webinars = catalog.webinars_frame()
+    assert len(webinars) == 12
+    assert webinars["price_amount"].isna().sum() == 1  # one free webinar
+    assert set(webinars["price_currency"].dropna()) == {"usd", "eur", "gbp", "jpy"}
+    now = time.time()
+    assert (webinars["first_session"].map(lambda t: t.timestamp()) < now).sum() >= 6
+    assert (webinars["first_session"].map(lambda t: t.timestamp()) > now).sum() >= 3
+
+    charges = all_objects(client, "charges")
+    statuses = Counter(charge.status for charge in charges)
+    assert statuses["succeeded"] == summary.paid
+    assert statuses["failed"] == summary.declined
+    created = [charge.created for charge in charges]
+    assert now - min(created) > 150 * 86400  # spread over about six months
+    assert now - min(created) <= SIX_MONTHS
+
+    refunds = all_objects(client, "refunds")
+    by_charge = {charge.id: charge for charge in charges}
+    full = [r for r in refunds if r.amount == by_charge[r.charge].amount]
+    partial = [r for r in refunds if r.amount < by_charge[r.charge].amount]
+    assert 0.03 <= len(full) / summary.paid <= 0.07  # about 5% full refunds
+    assert partial
+
+    intents = all_objects(client, "payment_intents")
+    for intent in intents:
+        metadata = intent.metadata.to_dict()
+        assert set(metadata) == {
+            "webinar_id",
+            "registrant_email",
+            "registrant_name",
+            "registrant_id",
+        }
+        assert metadata["webinar_id"].startswith("wb_demo_")
+        assert "@" in metadata["registrant_email"]
+    names = [intent.metadata["registrant_name"] for intent in intents]
+    assert any(ch in "".join(names) for ch in "éèçëï")  # French names too
+
+
+def test_demo_twice_adds_nothing(seeded):
+    local, first = seeded
+    client = local.client()
+    before = {kind: len(all_objects(client, kind)) for kind in ("payment_intents", "refunds")}
+
+    again = demo.seed_demo()
+
+    assert again.already_seeded
+    after = {kind: len(all_objects(client, kind)) for kind in ("payment_intents", "refunds")}
+    assert after == before
+    assert len(catalog.webinars_frame()) == 12
+
+
+def test_demo_then_sync_matches_stripe(seeded, capsys):
+    sync.run_sync()
+    assert cli.main(["report", "revenue", "--format", "json"]) == 0
+    assert '"wb_demo_01"' in capsys.readouterr().out
+
+
+def test_demo_refuses_a_live_key(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("STRIPE_API_KEY", "sk_live_" + "x" * 24)
+    monkeypatch.setenv("CONSOLE_DB", str(tmp_path / "db.duckdb"))
+
+    assert cli.main(["demo"]) == 1
+
+    err = capsys.readouterr().err
+    assert "refuses a live key" in err
+    assert "x" * 24 not in err
