@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -178,9 +179,9 @@ def seed_demo(
 
 
 def _email_for(name: str, index: int, faker: Faker) -> str:
-    local = "".join(
-        ch for ch in name.lower().replace(" ", ".") if ch.isascii() and (ch.isalnum() or ch == ".")
-    )
+    # “Célina Peron” -> celina.peron: drop the accents, not the letters.
+    folded = unicodedata.normalize("NFKD", name.lower().replace(" ", "."))
+    local = "".join(ch for ch in folded if ch.isascii() and (ch.isalnum() or ch == "."))
     return f"{local.strip('.')}{index % 7 or ''}@{faker.free_email_domain()}"
 
 

@@ -70,17 +70,11 @@ def run_console(console_port: int = 8501, stripe_port: int = 12111) -> int:
             [
                 sys.executable,
                 "-m",
-                "streamlit",
-                "run",
-                "streamlit_app.py",
+                "console.ui.serve",
                 "--server.address",
                 "127.0.0.1",
                 "--server.port",
                 str(console_port),
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
             ],
             env=env,
         )

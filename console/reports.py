@@ -80,23 +80,22 @@ def _frame(sql: str, params: dict) -> pd.DataFrame:
 
 def revenue(livemode: bool) -> pd.DataFrame:
     """One row per (webinar, presentment currency)."""
-    sql = f"""
-    WITH paid AS ({_PAID_CHARGES})
-    SELECT p.webinar_id,
-           w.title,
-           p.currency,
-           count(DISTINCT coalesce(p.registrant_id, lower(p.registrant_email), p.id))
-               AS paid_registrants,
-           sum(p.amount)::BIGINT AS gross,
-           sum(p.refunded)::BIGINT AS refunded,
-           p.settlement_currency,
-           sum(p.fees)::BIGINT AS fees,
-           sum(p.net)::BIGINT AS net
-    FROM paid p
-    LEFT JOIN webinars w ON w.webinar_id = p.webinar_id
-    GROUP BY p.webinar_id, w.title, p.currency, p.settlement_currency
-    ORDER BY p.webinar_id, p.currency
-    """  # noqa: S608 - composed from constants
+    sql = """
+    SELECT l.webinar_id,
+           any_value(w.title) AS title,
+           l.currency,
+           count(DISTINCT l.registrant_key) AS paid_registrants,
+           sum(l.gross)::BIGINT AS gross,
+           sum(l.refunded)::BIGINT AS refunded,
+           l.settlement_currency,
+           sum(l.fee)::BIGINT AS fees,
+           sum(l.net)::BIGINT AS net
+    FROM revenue_lines l
+    LEFT JOIN webinars w ON w.webinar_id = l.webinar_id
+    WHERE l.livemode = $livemode
+    GROUP BY l.webinar_id, l.currency, l.settlement_currency
+    ORDER BY l.webinar_id, l.currency
+    """
     return _frame(sql, {"livemode": livemode})[REVENUE_COLUMNS]
 
 

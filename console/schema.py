@@ -152,4 +152,47 @@ SCHEMA_STATEMENTS = (
     FROM stripe_charges c
     LEFT JOIN stripe_payment_intents pi ON pi.id = c.payment_intent
     """,
+    # Every movement of money on a paid webinar, one line per charge or refund, with its
+    # ledger entries (fee, net in the settlement currency). All revenue figures sum these.
+    """
+    CREATE OR REPLACE VIEW revenue_lines AS
+    WITH ledger AS (
+        SELECT source, sum(fee) AS fee, sum(net) AS net, any_value(currency) AS currency
+        FROM stripe_balance_transactions
+        GROUP BY source
+    ),
+    paid AS (
+        SELECT * FROM charge_attribution WHERE status = 'succeeded'
+    )
+    SELECT 'charge' AS kind, p.id AS charge_id, p.livemode, p.created, p.webinar_id,
+           p.currency, coalesce(l.currency, p.currency) AS settlement_currency,
+           p.amount AS gross, 0 AS refunded, coalesce(l.fee, 0) AS fee,
+           coalesce(l.net, 0) AS net,
+           coalesce(p.registrant_id, lower(p.registrant_email), p.id) AS registrant_key
+    FROM paid p LEFT JOIN ledger l ON l.source = p.id
+    UNION ALL
+    SELECT 'refund', r.charge, r.livemode, r.created, p.webinar_id, p.currency,
+           coalesce(l.currency, p.currency), 0,
+           CASE WHEN r.status = 'succeeded' THEN r.amount ELSE 0 END,
+           coalesce(l.fee, 0), coalesce(l.net, 0), NULL
+    FROM stripe_refunds r JOIN paid p ON p.id = r.charge
+    LEFT JOIN ledger l ON l.source = r.id
+    """,
+    # Daily totals, rebuilt after each sync, so pages cost the same at 10k or 1M charges.
+    # A registrant counts once, on the day of their first payment for that webinar.
+    """
+    CREATE TABLE IF NOT EXISTS revenue_daily (
+        livemode BOOLEAN NOT NULL,
+        day DATE NOT NULL,
+        webinar_id VARCHAR NOT NULL,
+        currency VARCHAR NOT NULL,
+        settlement_currency VARCHAR NOT NULL,
+        gross BIGINT NOT NULL,
+        refunded BIGINT NOT NULL,
+        fees BIGINT NOT NULL,
+        net BIGINT NOT NULL,
+        charges BIGINT NOT NULL,
+        new_paid_registrants BIGINT NOT NULL
+    )
+    """,
 )

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 
 import stripe
 
-from console import db, mirror, stripe_gateway
+from console import db, mirror, rollups, stripe_gateway
 from console.settings import (
     CURSOR_OVERLAP_SECONDS,
     EVENT_RETENTION_SECONDS,
@@ -350,6 +350,9 @@ def run_sync(
         except BaseException as error:
             _finish_run(run_id, session.progress, f"interrupted: {error.__class__.__name__}")
             raise
+        session.report(phase="totals")
+        with db.connect(write=True) as con:
+            rollups.rebuild(con)
         _finish_run(run_id, session.progress, None)
         session.report(phase="done")
         return SyncResult(
@@ -383,3 +386,30 @@ def last_success_at(livemode: bool) -> datetime | None:
         ).fetchone()
     value = row[0] if row else None
     return value.astimezone(UTC) if value else None
+
+
+def sync_in_progress() -> bool:
+    """Whether some process holds the sync lock right now."""
+    lock_path = db.database_path().with_suffix(".sync.lock")
+    if not lock_path.exists():
+        return False
+    with lock_path.open("r") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
+def recent_runs(livemode: bool, limit: int = 20):
+    """The latest runs, newest first; a 'running' run nobody is running was interrupted."""
+    with db.connect() as con:
+        runs = con.execute(
+            "SELECT started_at, finished_at, mode, status, objects, requests, error "
+            "FROM sync_runs WHERE livemode = ? ORDER BY started_at DESC LIMIT ?",
+            [livemode, limit],
+        ).df()
+    if not sync_in_progress():
+        runs.loc[runs["status"] == "running", "status"] = "interrupted"
+    return runs

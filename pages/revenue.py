@@ -1,49 +1,167 @@
-"""Revenue per webinar and currency."""
+"""Revenue overview: KPI cards, revenue over time, per-webinar table."""
+
+from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
-from console.money import format_money
-from console.overview import revenue_overview
-from console.presentation import with_formatted_money
+from console import analytics
+from console.csv_export import to_csv_bytes
+from console.i18n import t
+from console.ui import charts
+from console.ui.common import cached, data_version, locale, money, page_header
 
-locale = st.session_state.get("locale", "en")
-st.title("Revenue" if locale == "en" else "Revenus")
-
-overview = revenue_overview()
-if not overview.connected:
-    st.info("No Stripe key yet. Set STRIPE_API_KEY (see the README), then run a sync.")
+settings = page_header("overview")
+if settings is None:
     st.stop()
-if not overview.synced:
-    st.info("No sync yet. Run `console sync` (or `make run` for the demo) to pull from Stripe.")
+lang = locale()
+version = data_version(settings.livemode)
+choices = analytics.filter_choices(settings.livemode)
+
+PERIODS = {"30": 30, "90": 90, "365": 365, "all": None}
+PERIOD_LABELS = {
+    "30": "30 days / 30 jours",
+    "90": "90 days / 90 jours",
+    "365": "12 months / 12 mois",
+    "all": "All time / Tout",
+}
+columns = st.columns([1.2, 2, 1.5, 1])
+period = columns[0].selectbox(
+    t("period", lang), list(PERIODS), index=3, format_func=PERIOD_LABELS.get, key="period"
+)
+webinar_ids = columns[1].multiselect(
+    t("all_webinars", lang),
+    list(choices.webinars),
+    format_func=choices.webinars.get,
+    key="webinars",
+)
+organizer = columns[2].selectbox(
+    t("organizer", lang),
+    [None, *choices.organizers],
+    format_func=lambda o: o or t("all_organizers", lang),
+    key="organizer",
+)
+currency = columns[3].selectbox(
+    t("currency", lang),
+    [None, *choices.currencies],
+    format_func=lambda c: c.upper() if c else t("all_currencies", lang),
+    key="currency",
+)
+days = PERIODS[period]
+today = datetime.now(UTC).date()
+selection = analytics.RevenueFilter(
+    start=today - timedelta(days=days - 1) if days else None,
+    end=today if days else None,
+    webinar_ids=tuple(webinar_ids),
+    organizer=organizer,
+    currency=currency,
+)
+
+kpis = cached("kpis", version, settings.livemode, selection)
+if kpis.empty:
+    st.info(t("no_payments", lang))
     st.stop()
 
-mode = "live" if overview.settings.livemode else "test"
-st.caption(f"Stripe {mode} mode · last sync {overview.last_sync:%Y-%m-%d %H:%M} UTC")
 
-for total in overview.totals_by_currency().itertuples():
-    st.subheader(total.currency.upper())
+def delta(row, column: str):
+    previous = row[f"previous_{column}"]
+    if previous is None or previous != previous:  # NA: no previous period (all time)
+        return None
+    change = int(row[column]) - int(previous)
+    if column == "paid_registrants":
+        return f"{change:+,} {t('vs_previous', lang)}"
+    sign = "+" if change >= 0 else "−"
+    return f"{sign}{money(abs(change), row['currency'])} {t('vs_previous', lang)}"
+
+
+for row in kpis.to_dict("records"):
+    st.subheader(row["currency"].upper())
     cards = st.columns(5)
-    cards[0].metric("Gross", format_money(total.gross, total.currency, locale))
-    cards[1].metric("Refunded", format_money(total.refunded, total.currency, locale))
-    cards[2].metric("Stripe fees", format_money(total.fees, total.currency, locale))
-    cards[3].metric("Net", format_money(total.net, total.currency, locale))
-    cards[4].metric("Paid registrants", f"{total.paid_registrants:,}")
+    for card, column, label in zip(
+        cards,
+        ("gross", "refunded", "fees", "net", "paid_registrants"),
+        ("gross", "refunded", "stripe_fees", "net", "paid_registrants"),
+        strict=True,
+    ):
+        shown = (
+            f"{int(row[column]):,}"
+            if column == "paid_registrants"
+            else money(row[column], row["currency"])
+        )
+        card.metric(
+            t(label, lang),
+            shown,
+            delta=delta(row, column),
+            delta_color="inverse" if column in ("refunded", "fees") else "normal",
+        )
 
-st.subheader("Per webinar" if locale == "en" else "Par webinaire")
-st.dataframe(
-    with_formatted_money(overview.revenue, "revenue", locale),
+st.subheader(t("over_time", lang))
+grain = st.radio(
+    t("grain", lang),
+    analytics.GRAINS,
+    index=2 if days is None else 1,
+    horizontal=True,
+    key="grain",
+    format_func=lambda g: t("month_grain" if g == "month" else g, lang),
+)
+over_time = cached("revenue_over_time", version, settings.livemode, selection, grain)
+labels = {"gross": t("gross", lang), "net": t("net", lang)}
+st.plotly_chart(charts.revenue_over_time(over_time, lang, labels), width="stretch")
+
+st.subheader(t("per_webinar", lang))
+by_webinar = cached("revenue_by_webinar", version, settings.livemode, selection)
+shown = by_webinar.copy().astype(object)
+for column, currency_column in (
+    ("gross", "currency"),
+    ("refunded", "currency"),
+    ("fees", "settlement_currency"),
+    ("net", "settlement_currency"),
+):
+    shown[column] = [
+        money(v, c) for v, c in zip(by_webinar[column], by_webinar[currency_column], strict=True)
+    ]
+picked = st.dataframe(
+    shown.fillna(""),
     hide_index=True,
     width="stretch",
-    height=36 * (len(overview.revenue) + 1) + 2,  # every webinar, no inner scrolling
+    height=35 * (len(shown) + 1) + 3,
+    on_select="rerun",
+    selection_mode="single-row",
+    key="webinar_table",
     column_config={
-        "webinar_id": "Webinar id",
-        "title": "Webinar",
-        "currency": "Currency",
-        "paid_registrants": st.column_config.NumberColumn("Paid registrants"),
-        "gross": "Gross",
-        "refunded": "Refunded",
-        "settlement_currency": "Settled in",
-        "fees": "Stripe fees",
-        "net": "Net",
-    },
+        name: t(name if name != "fees" else "stripe_fees", lang)
+        for name in (
+            "webinar_id",
+            "organizer",
+            "currency",
+            "paid_registrants",
+            "gross",
+            "refunded",
+            "fees",
+            "net",
+        )
+    }
+    | {"title": t("webinar", lang), "settlement_currency": t("settled_in", lang)},
+)
+if picked.selection.rows:
+    st.session_state["registrants_webinar"] = by_webinar.iloc[picked.selection.rows[0]][
+        "webinar_id"
+    ]
+    st.switch_page("pages/registrants.py")
+
+left, right = st.columns([3, 1])
+chosen = left.selectbox(
+    t("choose_webinar", lang),
+    list(by_webinar["webinar_id"].unique()),
+    format_func=lambda w: choices.webinars.get(w, w),
+    key="open_webinar",
+)
+if right.button(t("open_registrants", lang), key="open_registrants"):
+    st.session_state["registrants_webinar"] = chosen
+    st.switch_page("pages/registrants.py")
+st.download_button(
+    t("download_csv", lang),
+    to_csv_bytes(by_webinar),
+    file_name="revenue_by_webinar.csv",
+    mime="text/csv",
+    key="revenue_csv",
 )

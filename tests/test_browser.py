@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import signal
@@ -76,6 +77,7 @@ class RunningConsole:
         raise AssertionError("make run did not start:\n" + "".join(self.output))
 
     def report(self, *args: str) -> list[dict]:
+        """A `console report … --format json` against this run's database."""
         env = {**self.env, "STRIPE_API_KEY": "sk_test_local_console"}
         out = subprocess.run(
             [sys.executable, "-m", "console", "report", *args, "--format", "json"],
@@ -129,30 +131,78 @@ def _metric_values(page) -> list[str]:
     return metrics.all_inner_texts()
 
 
-def test_make_run_serves_the_revenue_page_with_demo_figures(data_dir, browser, first_run_revenue):
+@pytest.fixture(scope="module")
+def first_run(data_dir):
     console = RunningConsole(data_dir)
-    try:
-        page = browser.new_page(viewport={"width": 1400, "height": 1800})
-        page.goto(console.url)
-        shown = _metric_values(page)
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "revenue.png"), full_page=True)
-        assert page.locator('[data-testid="stException"]').count() == 0
+    yield console
+    if console.process.poll() is None:
+        console.stop()
 
-        revenue = console.report("revenue")
-        first_run_revenue.extend(revenue)
-        assert len({row["webinar_id"] for row in revenue}) >= 10
-        assert {row["currency"] for row in revenue} == {"usd", "eur", "gbp", "jpy"}
-        for currency in ("usd", "eur", "gbp", "jpy"):
-            rows = [row for row in revenue if row["currency"] == currency]
-            net = sum(row["net"] for row in rows)
-            gross = sum(row["gross"] for row in rows)
-            assert format_money(net, currency) in shown
-            assert format_money(gross, currency) in shown
-    finally:
-        code = console.stop()
-    assert code == 0, "".join(console.output)
-    assert _port_is_free(console.port) and _port_is_free(console.stripe_port)
+
+def _shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    assert page.locator('[data-testid="stException"]').count() == 0, name
+
+
+def test_make_run_serves_the_revenue_page_with_demo_figures(first_run, browser, first_run_revenue):
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    page.goto(first_run.url)
+    shown = _metric_values(page)
+    _shot(page, "1-revenue")
+
+    revenue = first_run.report("revenue")
+    first_run_revenue.extend(revenue)
+    assert len({row["webinar_id"] for row in revenue}) >= 10
+    assert {row["currency"] for row in revenue} == {"usd", "eur", "gbp", "jpy"}
+    for currency in ("usd", "eur", "gbp", "jpy"):
+        rows = [row for row in revenue if row["currency"] == currency]
+        assert format_money(sum(row["net"] for row in rows), currency) in shown
+        assert format_money(sum(row["gross"] for row in rows), currency) in shown
+
+
+def test_walk_overview_to_registrants_to_csv(first_run, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    page.goto(first_run.url)
+    _metric_values(page)
+    page.get_by_role("combobox", name="Webinar", exact=True).click()
+    page.keyboard.type("Growth marketing")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="View paid registrants").click()
+    page.get_by_role("heading", name="Paid registrants").wait_for(timeout=30_000)
+    page.get_by_text("Growth marketing for B2B SaaS").first.wait_for()
+    page.get_by_role("button", name="Download CSV").wait_for(timeout=30_000)
+    assert "webinar=wb_demo_03" in page.url
+    _shot(page, "2-registrants")
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    saved = tmp_path / "registrants.csv"
+    download.value.save_as(saved)
+    exported = list(csv.DictReader(saved.open(encoding="utf-8")))
+    expected = first_run.report("registrants", "--webinar", "wb_demo_03")
+    assert sorted(row["charge_id"] for row in exported) == sorted(
+        row["charge_id"] for row in expected
+    )
+    assert sum(int(row["amount_paid"]) for row in exported) == sum(
+        row["amount_paid"] for row in expected
+    )
+
+    for path, name in (
+        ("fees", "3-fees"),
+        ("reconciliation", "4-reconciliation"),
+        ("sync", "5-sync"),
+    ):
+        page.goto(f"{first_run.url}/{path}")
+        page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)
+        _shot(page, name)
+    page.goto(f"{first_run.url}/reconciliation")
+    page.get_by_text("no difference").wait_for(timeout=60_000)
+
+
+def test_ctrl_c_stops_everything_make_run_started(first_run):
+    assert first_run.stop() == 0, "".join(first_run.output)
+    assert _port_is_free(first_run.port) and _port_is_free(first_run.stripe_port)
 
 
 def test_second_make_run_reuses_the_demo_without_duplicating_it(

@@ -1,4 +1,7 @@
-"""Pages through Streamlit's AppTest, run from the entry point as a person would."""
+"""Every page through Streamlit's AppTest, run from the entry point as a person would.
+
+Figures on the page are checked against totals computed from the local Stripe's API.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from console import reports, sync
+from console import analytics, db, reports, sync
+from console.catalog import Registration, Webinar, save_registrations, save_webinars
 from console.money import format_money
-from tests.payments import pay, refund
+from tests.payments import all_objects, pay, refund, stripe_revenue
 
 DAY = 86400
 APP = Path(__file__).resolve().parent.parent / "streamlit_app.py"
@@ -24,57 +28,284 @@ def _clear_streamlit_caches():
     st.cache_resource.clear()
 
 
-def _app() -> AppTest:
-    app = AppTest.from_file(str(APP), default_timeout=30)
+def _app(page: str | None = None, **query) -> AppTest:
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    for key, value in query.items():
+        app.query_params[key] = value
     app.run()
+    if page:
+        app.switch_page(page).run()
     assert not app.exception, app.exception
     return app
 
 
-def test_revenue_page_shows_the_report_figures(fresh_stripe):
+def _metrics(app: AppTest) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for metric in app.metric:
+        found.setdefault(metric.label, []).append(metric.value)
+    return found
+
+
+@pytest.fixture
+def shop(fresh_stripe):
+    """Payments over three months in usd and jpy, refunds, a free webinar's registrants."""
     client = fresh_stripe.client()
     now = int(time.time())
-    first = pay(client, "wb_a", 4900, "usd", at=now - 30 * DAY, email="a@example.org")
-    pay(client, "wb_a", 4900, "usd", at=now - 20 * DAY, email="b@example.org")
-    pay(client, "wb_b", 5000, "jpy", at=now - 10 * DAY, email="c@example.org")
-    refund(client, first.id, amount=1000)
+    first = pay(client, "wb_a", 4900, "usd", at=now - 70 * DAY, email="a@example.org")
+    pay(client, "wb_a", 4900, "usd", at=now - 10 * DAY, email="b@example.org", name="Bea")
+    pay(client, "wb_b", 5000, "jpy", at=now - 5 * DAY, email="c@example.org")
+    pay(
+        client,
+        "wb_c",
+        2900,
+        "eur",
+        card="pm_card_amex",
+        at=now - 3 * DAY,
+        email="d@example.org",
+        name='=HYPERLINK("http://x","y")',
+    )
+    refund(client, first.id, amount=1000, at=now - 60 * DAY)
+    with db.connect(write=True) as con:
+        save_webinars(
+            con,
+            [
+                Webinar(
+                    "wb_a", "Fees 101", "ann@example.org", price_amount=4900, price_currency="usd"
+                ),
+                Webinar(
+                    "wb_b", "Tokyo", "bob@example.org", price_amount=5000, price_currency="jpy"
+                ),
+                Webinar(
+                    "wb_c", "Atelier", "ann@example.org", price_amount=2900, price_currency="eur"
+                ),
+                Webinar("wb_free", "Open hour", "bob@example.org"),
+            ],
+        )
+        save_registrations(
+            con,
+            [
+                Registration(
+                    f"reg_{n}",
+                    "wb_free",
+                    f"Guest {n}",
+                    f"g{n}@example.org",
+                    "registered",
+                    None,
+                    __import__("datetime").datetime(2026, 11, 1),
+                )
+                for n in range(3)
+            ],
+        )
     sync.run_sync()
+    return fresh_stripe
 
+
+# --- revenue -------------------------------------------------------------------------------
+
+
+def test_revenue_page_figures_equal_stripe_and_the_report(shop):
     app = _app()
 
-    shown = app.dataframe[0].value
-    expected = reports.records(reports.revenue(livemode=False))
-    assert len(shown) == len(expected)
-    for row, want in zip(shown.to_dict("records"), expected, strict=True):
-        assert row["webinar_id"] == want["webinar_id"]
-        assert row["paid_registrants"] == want["paid_registrants"]
-        assert row["gross"] == format_money(want["gross"], want["currency"])
-        assert row["refunded"] == format_money(want["refunded"], want["currency"])
-        assert row["fees"] == format_money(want["fees"], want["settlement_currency"])
+    expected = stripe_revenue(shop.client())
+    metrics = _metrics(app)
+    for currency in ("usd", "jpy", "eur"):
+        keys = [key for key in expected if key[1] == currency]
+        for column, label in (
+            ("gross", "Gross"),
+            ("refunded", "Refunded"),
+            ("fees", "Stripe fees"),
+            ("net", "Net"),
+        ):
+            total = sum(expected[key][column] for key in keys)
+            assert format_money(total, currency) in metrics[label], (currency, column)
+    table = app.dataframe[0].value
+    report = reports.records(reports.revenue(livemode=False))
+    assert list(table["webinar_id"]) == [row["webinar_id"] for row in report]
+    for row, want in zip(table.to_dict("records"), report, strict=True):
         assert row["net"] == format_money(want["net"], want["settlement_currency"])
-    assert "$98.00" in set(shown["gross"])
-    assert "¥5,000" in set(shown["gross"])
+        assert row["paid_registrants"] == want["paid_registrants"]
+    assert "TEST MODE" in app.warning[0].value
 
 
-def test_revenue_page_in_french_formats_money_the_french_way(fresh_stripe):
-    pay(fresh_stripe.client(), "wb_a", 123456, "eur", email="a@example.org")
-    sync.run_sync()
+def test_revenue_period_filter_and_change_against_the_previous_period(shop):
     app = _app()
+    app.selectbox(key="period").select("30").run()
 
+    assert not app.exception
+    usd_gross = [m for m in app.metric if m.label == "Gross" and m.value.startswith("$")][0]
+    assert usd_gross.value == "$49.00"  # only the payment 10 days ago
+    # The previous 30 days had no usd payment and the 1000 refund 60 days ago is outside both.
+    assert "+$49.00" in usd_gross.delta
+
+
+def test_revenue_webinar_organizer_and_currency_filters(shop):
+    app = _app()
+    app.multiselect(key="webinars").select("wb_b").run()
+    assert [m.value for m in app.metric if m.label == "Gross"] == ["¥5,000"]
+
+    app.multiselect(key="webinars").unselect("wb_b").run()
+    app.selectbox(key="organizer").select("ann@example.org").run()
+    assert sorted(m.value for m in app.metric if m.label == "Gross") == ["$98.00", "€29.00"]
+    assert set(app.dataframe[0].value["webinar_id"]) == {"wb_a", "wb_c"}
+
+    app.selectbox(key="organizer").select(None).run()
+    app.selectbox(key="currency").select("jpy").run()
+    assert [m.value for m in app.metric if m.label == "Gross"] == ["¥5,000"]
+    assert not app.exception
+
+
+def test_revenue_chart_grain_and_export(shop):
+    app = _app()
+    for grain in ("day", "week", "month"):
+        app.radio(key="grain").set_value(grain).run()
+        assert not app.exception
+    assert app.get("plotly_chart")
+    assert app.get("download_button")
+    exported = analytics.revenue_by_webinar(False, analytics.RevenueFilter())
+    assert list(exported["gross"]) == [
+        row["gross"] for row in reports.records(reports.revenue(livemode=False))
+    ]
+
+
+def test_revenue_page_in_french(shop):
+    app = _app()
     app.sidebar.selectbox[0].select("fr").run()
 
     assert not app.exception
     assert app.title[0].value == "Revenus"
-    assert app.dataframe[0].value["gross"].iloc[0] == "1\u202f234,56\xa0€"
+    assert "29,00\xa0€" in [m.value for m in app.metric if m.label == "Brut"]
 
 
-def test_revenue_page_without_a_key_says_how_to_connect(monkeypatch, tmp_path):
-    monkeypatch.delenv("STRIPE_API_KEY", raising=False)
-    monkeypatch.setenv("CONSOLE_DB", str(tmp_path / "empty.duckdb"))
+def test_revenue_page_empty_states(monkeypatch, tmp_path, fresh_stripe):
+    app = _app()
+    assert "No sync yet" in app.info[0].value
+
+    monkeypatch.delenv("STRIPE_API_KEY")
     app = _app()
     assert "STRIPE_API_KEY" in app.info[0].value
 
 
-def test_revenue_page_before_any_sync_says_to_sync(fresh_stripe):
+def test_stale_data_gets_a_banner(shop):
+    with db.connect(write=True) as con:
+        con.execute("UPDATE sync_runs SET finished_at = finished_at - INTERVAL 2 DAY")
     app = _app()
-    assert "No sync yet" in app.info[0].value
+    assert any("more than 6 hours old" in w.value for w in app.warning)
+
+
+# --- registrants ---------------------------------------------------------------------------
+
+
+def test_registrants_page_lists_payments_with_fees_and_links(shop):
+    app = _app("pages/registrants.py", webinar="wb_a")
+
+    table = app.dataframe[0].value
+    assert sorted(table["email"]) == ["a@example.org", "b@example.org"]
+    row = table[table["email"] == "a@example.org"].iloc[0]
+    assert row["amount_paid"] == "$49.00"
+    assert row["amount_refunded"] == "$10.00"
+    assert row["fee"] == "$1.72"
+    assert row["status"] == "Partially refunded"
+    assert row["card_brand"] == "visa"
+    charge = next(c for c in all_objects(shop.client(), "charges") if c.amount_refunded)
+    assert row["stripe_link"] == f"https://dashboard.stripe.com/test/payments/{charge.id}"
+
+
+def test_registrants_search_sort_and_export(shop):
+    app = _app("pages/registrants.py", webinar="wb_a")
+    app.text_input(key="registrant_search").input("bea").run()
+    assert list(app.dataframe[0].value["email"]) == ["b@example.org"]
+
+    app.text_input(key="registrant_search").input("").run()
+    app.selectbox(key="registrant_sort").select("name").run()
+    assert list(app.dataframe[0].value["name"]) == ["Ada Lovelace", "Bea"]
+    assert app.get("download_button")
+
+
+def test_registrants_export_neutralises_formulas(shop):
+    rows = analytics.registrant_rows(False, "wb_c")
+    exported = analytics.registrants_csv(rows).decode()
+    assert "'=HYPERLINK" in exported
+    assert "\n=HYPERLINK" not in exported and ",=HYPERLINK" not in exported
+
+
+def test_registrants_of_a_free_webinar_appear_with_amount_zero(shop):
+    app = _app("pages/registrants.py", webinar="wb_free")
+    table = app.dataframe[0].value
+    assert len(table) == 3
+    assert set(table["amount_paid"]) == {"—"}
+    assert set(table["status"]) == {"Free registration"}
+
+
+def test_registrants_page_for_a_webinar_without_payments(shop):
+    with db.connect(write=True) as con:
+        save_webinars(
+            con,
+            [
+                Webinar(
+                    "wb_new", "Brand new", "ann@example.org", price_amount=900, price_currency="usd"
+                )
+            ],
+        )
+    app = _app("pages/registrants.py", webinar="wb_new")
+    assert "No payments" in app.info[0].value
+
+
+# --- fees ------------------------------------------------------------------------------------
+
+
+def test_fees_page_equals_stripe_balance_transactions(shop):
+    app = _app("pages/fees.py")
+
+    table = app.dataframe[0].value
+    txns = all_objects(shop.client(), "balance_transactions")
+    for currency in ("usd", "jpy", "eur"):
+        fees = sum(t.fee for t in txns if t.currency == currency)
+        shown = table[table["settlement_currency"] == currency]["fees"]
+        if len(shown) == 1:
+            assert shown.iloc[0] == format_money(fees, currency)
+    breakdown = app.dataframe[1].value
+    assert set(breakdown["fee_type"]) == {"stripe_fee"}
+    assert app.get("download_button") and app.get("plotly_chart")
+
+    app.selectbox(key="fees_currency").select("jpy").run()
+    assert set(app.dataframe[0].value["settlement_currency"]) == {"jpy"}
+    assert app.dataframe[0].value["effective_rate"].iloc[0] == "3.60%"
+
+
+# --- reconciliation and sync ---------------------------------------------------------------
+
+
+def test_reconciliation_shows_a_new_refund_until_the_next_sync(shop):
+    app = _app("pages/reconciliation.py")
+    assert "no difference" in app.success[0].value
+
+    intent = all_objects(shop.client(), "payment_intents")[0]
+    late = refund(shop.client(), intent.id, amount=100)
+    app.button(key="compare_now").click().run()
+    assert not app.exception
+    differences = app.dataframe[1].value
+    assert late.id in set(differences["id"])
+    assert "difference" in app.error[0].value
+
+    app.button(key="reconciliation_sync").click().run()
+    app.button(key="compare_now").click().run()
+    assert not app.exception
+    assert any("no difference" in s.value for s in app.success)
+
+
+def test_sync_status_page_syncs_and_shows_failures(shop):
+    app = _app("pages/sync_status.py")
+    assert app.metric[1].label == "Objects"
+
+    app.button(key="sync_page_button").click().run()
+    assert any("Sync finished" in s.value for s in app.success)
+
+    shop.config("/_config/faults", status=500, every=1, path_prefix="/v1/")
+    sync.BACKOFF_SECONDS = (0.01,)
+    try:
+        app.button(key="sync_page_button").click().run()
+    finally:
+        sync.BACKOFF_SECONDS = (1, 2, 4, 8)
+        shop.config("/_config/faults", method="DELETE")
+    assert any("Stripe had an internal error" in e.value for e in app.error)
+    assert not app.exception

@@ -1,0 +1,319 @@
+"""What the finance and organizer pages show, computed in DuckDB.
+
+Revenue figures read the daily totals (`revenue_daily`) that each sync rebuilds, so a page
+costs about the same at 10k or 1M charges. Amounts in different currencies are never
+added: every figure is per currency, gross and refunds in the presentment currency, fees
+and net in the settlement currency.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+import pandas as pd
+
+from console import db
+from console.csv_export import to_csv_bytes
+
+GRAINS = ("day", "week", "month")
+DASHBOARD = "https://dashboard.stripe.com"
+
+
+@dataclass(frozen=True)
+class RevenueFilter:
+    """Which money to count: a period (inclusive days, UTC), webinars, organizer, currency."""
+
+    start: date | None = None
+    end: date | None = None
+    webinar_ids: tuple[str, ...] = ()
+    organizer: str | None = None
+    currency: str | None = None
+
+    def previous(self) -> RevenueFilter | None:
+        """The period of the same length just before this one."""
+        if self.start is None or self.end is None:
+            return None
+        length = (self.end - self.start).days + 1
+        return replace(
+            self, start=self.start - timedelta(days=length), end=self.start - timedelta(days=1)
+        )
+
+    def where(self, livemode: bool) -> tuple[str, dict]:
+        """SQL conditions over `revenue_daily d LEFT JOIN webinars w`, with parameters."""
+        clauses, params = ["d.livemode = $livemode"], {"livemode": livemode}
+        if self.start:
+            clauses.append("d.day >= $start")
+            params["start"] = self.start
+        if self.end:
+            clauses.append("d.day <= $end")
+            params["end"] = self.end
+        if self.webinar_ids:
+            clauses.append("list_contains($webinars, d.webinar_id)")
+            params["webinars"] = list(self.webinar_ids)
+        if self.organizer:
+            clauses.append("w.organizer_email = $organizer")
+            params["organizer"] = self.organizer
+        if self.currency:
+            clauses.append("(d.currency = $currency OR d.settlement_currency = $currency)")
+            params["currency"] = self.currency
+        return " AND ".join(clauses), params
+
+
+def _frame(sql: str, params: dict | None = None) -> pd.DataFrame:
+    with db.connect() as con:
+        return con.execute(sql, params or {}).df()
+
+
+# --- revenue ------------------------------------------------------------------------------
+
+
+def kpis(livemode: bool, selection: RevenueFilter) -> pd.DataFrame:
+    """Per currency: gross, refunded, fees, net, paid registrants; and the previous period's."""
+    current = _totals_by_currency(livemode, selection)
+    before = selection.previous()
+    if before is None:
+        for column in ("gross", "refunded", "fees", "net", "paid_registrants"):
+            current[f"previous_{column}"] = pd.NA
+        return current
+    previous = _totals_by_currency(livemode, before).add_prefix("previous_")
+    merged = current.merge(
+        previous, how="left", left_on="currency", right_on="previous_currency"
+    ).drop(columns="previous_currency")
+    # No money in a currency during the previous period is a previous total of zero.
+    previous_columns = [c for c in merged.columns if c.startswith("previous_")]
+    merged[previous_columns] = merged[previous_columns].fillna(0).astype("int64")
+    return merged
+
+
+def _totals_by_currency(livemode: bool, selection: RevenueFilter) -> pd.DataFrame:
+    where, params = selection.where(livemode)
+    sql = f"""
+    WITH chosen AS (
+        SELECT d.* FROM revenue_daily d LEFT JOIN webinars w USING (webinar_id) WHERE {where}
+    ),
+    presented AS (
+        SELECT currency, sum(gross)::BIGINT AS gross, sum(refunded)::BIGINT AS refunded,
+               sum(new_paid_registrants)::BIGINT AS paid_registrants
+        FROM chosen GROUP BY currency
+    ),
+    settled AS (
+        SELECT settlement_currency AS currency, sum(fees)::BIGINT AS fees,
+               sum(net)::BIGINT AS net
+        FROM chosen GROUP BY settlement_currency
+    )
+    SELECT currency, coalesce(gross, 0) AS gross, coalesce(refunded, 0) AS refunded,
+           coalesce(fees, 0) AS fees, coalesce(net, 0) AS net,
+           coalesce(paid_registrants, 0) AS paid_registrants
+    FROM presented FULL JOIN settled USING (currency)
+    ORDER BY currency
+    """  # noqa: S608 - conditions built from fixed text, values are parameters
+    return _frame(sql, params)
+
+
+def revenue_over_time(livemode: bool, selection: RevenueFilter, grain: str) -> pd.DataFrame:
+    """Gross, refunds and net per period start (day, week or month) and currency."""
+    if grain not in GRAINS:
+        raise ValueError(f"grain must be one of {GRAINS}")
+    where, params = selection.where(livemode)
+    sql = f"""
+    SELECT date_trunc('{grain}', d.day)::DATE AS period, d.currency,
+           sum(d.gross)::BIGINT AS gross, sum(d.refunded)::BIGINT AS refunded,
+           sum(d.net)::BIGINT AS net
+    FROM revenue_daily d LEFT JOIN webinars w USING (webinar_id)
+    WHERE {where}
+    GROUP BY 1, 2 ORDER BY 1, 2
+    """  # noqa: S608 - grain is checked against GRAINS
+    return _frame(sql, params)
+
+
+def revenue_by_webinar(livemode: bool, selection: RevenueFilter) -> pd.DataFrame:
+    """One row per (webinar, currency), as `console report revenue` for the same selection."""
+    where, params = selection.where(livemode)
+    sql = f"""
+    SELECT d.webinar_id, any_value(w.title) AS title,
+           any_value(w.organizer_email) AS organizer, d.currency,
+           sum(d.new_paid_registrants)::BIGINT AS paid_registrants,
+           sum(d.gross)::BIGINT AS gross, sum(d.refunded)::BIGINT AS refunded,
+           d.settlement_currency, sum(d.fees)::BIGINT AS fees, sum(d.net)::BIGINT AS net
+    FROM revenue_daily d LEFT JOIN webinars w USING (webinar_id)
+    WHERE {where}
+    GROUP BY d.webinar_id, d.currency, d.settlement_currency
+    ORDER BY d.webinar_id, d.currency
+    """  # noqa: S608 - conditions built from fixed text, values are parameters
+    return _frame(sql, params)
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    webinars: dict[str, str]  # id -> title (or the id when not in the catalog)
+    organizers: list[str]
+    currencies: list[str]
+    first_day: date | None
+    last_day: date | None
+
+
+def filter_choices(livemode: bool) -> FilterChoices:
+    with db.connect() as con:
+        webinars = con.execute(
+            """
+            SELECT id, coalesce(any_value(title), id) FROM (
+                SELECT webinar_id AS id, NULL AS title FROM revenue_daily WHERE livemode = ?
+                UNION ALL SELECT webinar_id, title FROM webinars
+            ) GROUP BY id ORDER BY 2
+            """,
+            [livemode],
+        ).fetchall()
+        organizers = [
+            row[0]
+            for row in con.execute(
+                "SELECT DISTINCT organizer_email FROM webinars ORDER BY 1"
+            ).fetchall()
+        ]
+        currencies = [
+            row[0]
+            for row in con.execute(
+                "SELECT DISTINCT currency FROM revenue_daily WHERE livemode = ? ORDER BY 1",
+                [livemode],
+            ).fetchall()
+        ]
+        first_day, last_day = con.execute(
+            "SELECT min(day), max(day) FROM revenue_daily WHERE livemode = ?", [livemode]
+        ).fetchone()
+    return FilterChoices(dict(webinars), organizers, currencies, first_day, last_day)
+
+
+# --- registrants --------------------------------------------------------------------------
+
+REGISTRANT_SORTS = {
+    "paid_at": "paid_at DESC",
+    "name": "name",
+    "amount_paid": "amount_paid DESC",
+    "status": "status, paid_at DESC",
+}
+
+
+def registrant_rows(
+    livemode: bool, webinar_id: str, search: str = "", sort: str = "paid_at"
+) -> pd.DataFrame:
+    """Everyone who paid for the webinar (and, for a free one, everyone registered)."""
+    order = REGISTRANT_SORTS.get(sort, REGISTRANT_SORTS["paid_at"])
+    dashboard = f"{DASHBOARD}/{'' if livemode else 'test/'}payments/"
+    sql = f"""
+    WITH refunds AS (
+        SELECT charge, sum(amount) FILTER (WHERE status = 'succeeded') AS refunded
+        FROM stripe_refunds WHERE livemode = $livemode GROUP BY charge
+    ),
+    paid AS (
+        SELECT c.registrant_name AS name, c.registrant_email AS email, c.currency,
+               c.amount AS amount_paid, coalesce(r.refunded, 0)::BIGINT AS amount_refunded,
+               coalesce(b.fee, 0)::BIGINT AS fee,
+               CASE WHEN coalesce(r.refunded, 0) >= c.amount THEN 'refunded'
+                    WHEN coalesce(r.refunded, 0) > 0 THEN 'partially_refunded'
+                    ELSE 'paid' END AS status,
+               c.card_brand, epoch_ms(c.created * 1000) AS paid_at, c.id AS charge_id,
+               $dashboard || c.id AS stripe_link
+        FROM charge_attribution c
+        LEFT JOIN refunds r ON r.charge = c.id
+        LEFT JOIN stripe_balance_transactions b
+               ON b.source = c.id AND b.type IN ('charge', 'payment')
+        WHERE c.livemode = $livemode AND c.status = 'succeeded' AND c.webinar_id = $webinar
+    ),
+    free AS (
+        SELECT r.name, r.email, NULL AS currency, 0 AS amount_paid, 0 AS amount_refunded,
+               0 AS fee, 'free' AS status, NULL AS card_brand,
+               r.registered_at::TIMESTAMP AS paid_at, NULL AS charge_id, NULL AS stripe_link
+        FROM registrants r JOIN webinars w USING (webinar_id)
+        WHERE r.webinar_id = $webinar AND w.price_amount IS NULL AND r.status <> 'cancelled'
+    )
+    SELECT * FROM (SELECT * FROM paid UNION ALL SELECT * FROM free)
+    WHERE $search = ''
+       OR contains(lower(coalesce(name, '')), $search)
+       OR contains(lower(coalesce(email, '')), $search)
+       OR contains(lower(coalesce(charge_id, '')), $search)
+    ORDER BY {order}
+    """  # noqa: S608 - order comes from REGISTRANT_SORTS
+    return _frame(
+        sql,
+        {
+            "livemode": livemode,
+            "webinar": webinar_id,
+            "search": search.strip().lower(),
+            "dashboard": dashboard,
+        },
+    )
+
+
+def registrants_csv(frame: pd.DataFrame) -> bytes:
+    columns = [
+        "name",
+        "email",
+        "currency",
+        "amount_paid",
+        "amount_refunded",
+        "fee",
+        "status",
+        "card_brand",
+        "paid_at",
+        "charge_id",
+    ]
+    return to_csv_bytes(frame[columns])
+
+
+# --- fees ---------------------------------------------------------------------------------
+
+
+def fees_by_month(livemode: bool, settlement_currency: str | None = None) -> pd.DataFrame:
+    """Per settlement currency and month: gross, fees, refunds, net, rate, fee per payment."""
+    sql = """
+    SELECT currency AS settlement_currency,
+           strftime(epoch_ms(created * 1000), '%Y-%m') AS month,
+           count(*) FILTER (WHERE type IN ('charge', 'payment')) AS charges,
+           coalesce(sum(amount) FILTER (WHERE type IN ('charge', 'payment')), 0)::BIGINT
+               AS gross,
+           sum(fee)::BIGINT AS fees,
+           coalesce(-sum(amount) FILTER (WHERE type IN ('refund', 'payment_refund',
+                                                        'refund_failure')), 0)::BIGINT
+               AS refunded,
+           sum(net)::BIGINT AS net
+    FROM stripe_balance_transactions
+    WHERE livemode = $livemode
+      AND type IN ('charge', 'payment', 'refund', 'payment_refund', 'refund_failure')
+      AND ($currency IS NULL OR currency = $currency)
+    GROUP BY 1, 2
+    ORDER BY 1, 2
+    """
+    frame = _frame(sql, {"livemode": livemode, "currency": settlement_currency})
+    # A rate is a ratio, not money: a float is fine here.
+    frame["effective_rate"] = (frame["fees"] / frame["gross"].where(frame["gross"] > 0)).astype(
+        "float64"
+    )
+    frame["fee_per_registrant"] = [
+        _divide_half_up(fees, charges)
+        for fees, charges in zip(frame["fees"], frame["charges"], strict=True)
+    ]
+    return frame
+
+
+def _divide_half_up(amount: int, count: int) -> int:
+    """Integer division rounded half up, so an average stays in whole minor units."""
+    if count == 0:
+        return 0
+    return (2 * int(amount) + int(count)) // (2 * int(count))
+
+
+def fee_breakdown(livemode: bool) -> pd.DataFrame:
+    """Fees by `fee_details` type and settlement currency."""
+    sql = """
+    SELECT t.currency AS settlement_currency, f.type AS fee_type,
+           sum(f.amount)::BIGINT AS amount
+    FROM stripe_balance_transactions t,
+         unnest(from_json(t.fee_details, '[{"type": "VARCHAR", "amount": "BIGINT"}]')) AS u(f)
+    WHERE t.livemode = $livemode
+    GROUP BY 1, 2 ORDER BY 1, 2
+    """
+    return _frame(sql, {"livemode": livemode})
+
+
+def fees_csv(frame: pd.DataFrame) -> bytes:
+    return to_csv_bytes(frame)

@@ -1,0 +1,35 @@
+"""Aggregates the pages read, rebuilt from the mirror after every sync."""
+
+from __future__ import annotations
+
+import duckdb
+
+REBUILD_REVENUE_DAILY = """
+DELETE FROM revenue_daily;
+INSERT INTO revenue_daily
+WITH first_payment AS (
+    SELECT livemode, webinar_id, currency, registrant_key, min(created) AS created,
+           arg_min(settlement_currency, created) AS settlement_currency
+    FROM revenue_lines WHERE kind = 'charge'
+    GROUP BY livemode, webinar_id, currency, registrant_key
+),
+lines AS (
+    SELECT livemode, CAST(epoch_ms(created * 1000) AS DATE) AS day, webinar_id, currency,
+           settlement_currency, gross, refunded, fee, net,
+           CASE WHEN kind = 'charge' THEN 1 ELSE 0 END AS charge, 0 AS newcomer
+    FROM revenue_lines
+    UNION ALL
+    SELECT livemode, CAST(epoch_ms(created * 1000) AS DATE), webinar_id, currency,
+           settlement_currency, 0, 0, 0, 0, 0, 1
+    FROM first_payment
+)
+SELECT livemode, day, webinar_id, currency, settlement_currency,
+       sum(gross), sum(refunded), sum(fee), sum(net), sum(charge), sum(newcomer)
+FROM lines
+GROUP BY livemode, day, webinar_id, currency, settlement_currency;
+"""
+
+
+def rebuild(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute the daily totals in the caller's transaction."""
+    con.execute(REBUILD_REVENUE_DAILY)

@@ -1,0 +1,101 @@
+"""Streamlit pieces every page shares: language, mode banner, freshness, cached reads, sync."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from console import analytics, db, sync
+from console.i18n import t
+from console.money import format_money
+from console.settings import STALE_AFTER_SECONDS, StripeSettings, stripe_settings
+
+
+def locale() -> str:
+    return st.session_state.get("locale", "en")
+
+
+def money(amount: int, currency: str) -> str:
+    return format_money(int(amount), currency, locale())
+
+
+def data_version(livemode: bool) -> str:
+    """Changes after every sync: part of each cache key, so a sync invalidates the caches."""
+    finished = sync.last_success_at(livemode)
+    return f"{db.database_path()}|{finished.isoformat() if finished else 'never'}"
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def cached(function_name: str, version: str, *args) -> pd.DataFrame:
+    """A cached call of `analytics.<function_name>(*args)`; `version` only keys the cache."""
+    del version
+    return getattr(analytics, function_name)(*args)
+
+
+def page_header(title_key: str) -> StripeSettings | None:
+    """Title, test-mode banner and freshness; None (after saying why) when there is no data."""
+    settings = stripe_settings()
+    st.title(t(title_key, locale()))
+    if not settings.api_key:
+        st.info(t("no_key", locale()))
+        return None
+    mode_banner(settings)
+    last = sync.last_success_at(settings.livemode)
+    if last is None:
+        st.info(t("no_sync", locale()))
+        return None
+    age = (datetime.now(UTC) - last).total_seconds()
+    if age > STALE_AFTER_SECONDS:
+        st.warning(
+            t(
+                "stale",
+                locale(),
+                hours=STALE_AFTER_SECONDS // 3600,
+                when=f"{last:%Y-%m-%d %H:%M} UTC",
+            ),
+            icon=":material/schedule:",
+        )
+    return settings
+
+
+def mode_banner(settings: StripeSettings) -> None:
+    """Test-mode data is marked as such wherever it appears."""
+    if not settings.livemode:
+        st.warning(t("test_mode", locale()), icon=":material/science:")
+
+
+def sync_now_button(key: str) -> None:
+    """A “Sync now” button that shows progress, then refreshes every cached figure."""
+    if not st.button(t("sync_now", locale()), key=key, type="primary"):
+        return
+    bar = st.progress(0.0, text=t("sync_running", locale()))
+
+    def show(progress: sync.SyncProgress) -> None:
+        # Stripe does not say how many objects there are: the bar advances by phase.
+        share = {
+            "starting": 0.02,
+            "events": 0.4,
+            "balance_transactions": 0.8,
+            "totals": 0.95,
+            "done": 1.0,
+        }.get(progress.phase)
+        if share is None:  # backfill phases
+            share = min(0.9, 0.05 + progress.objects / (progress.objects + 2000))
+        bar.progress(
+            share,
+            text=f"{progress.phase}: {progress.objects:,} "
+            f"{t('objects', locale()).lower()}, "
+            f"{progress.requests_per_second:.0f} req/s",
+        )
+
+    try:
+        result = sync.run_sync(on_progress=show)
+    except sync.SyncError as problem:
+        bar.empty()
+        st.error(t("sync_failed", locale(), reason=problem))
+        return
+    bar.progress(1.0)
+    cached.clear()
+    st.success(t("sync_done", locale(), summary=result.summary()))

@@ -1,0 +1,83 @@
+"""Stripe fees by month and settlement currency, by fee type, and the effective rate."""
+
+import streamlit as st
+
+from console import analytics
+from console.i18n import t
+from console.ui import charts
+from console.ui.common import cached, data_version, locale, money, page_header
+
+settings = page_header("fees")
+if settings is None:
+    st.stop()
+lang = locale()
+version = data_version(settings.livemode)
+
+monthly = cached("fees_by_month", version, settings.livemode)
+if monthly.empty:
+    st.info(t("no_payments", lang))
+    st.stop()
+
+currencies = sorted(monthly["settlement_currency"].unique())
+currency = st.selectbox(
+    t("settled_in", lang),
+    [None, *currencies],
+    key="fees_currency",
+    format_func=lambda c: c.upper() if c else t("all_currencies", lang),
+)
+if currency:
+    monthly = monthly[monthly["settlement_currency"] == currency]
+
+shown = monthly.copy().astype(object)
+for column in ("gross", "fees", "refunded", "net", "fee_per_registrant"):
+    shown[column] = [
+        money(v, c) for v, c in zip(monthly[column], monthly["settlement_currency"], strict=True)
+    ]
+shown["effective_rate"] = [
+    f"{rate:.2%}" if rate == rate else "—" for rate in monthly["effective_rate"]
+]
+st.dataframe(
+    shown,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        name: t(name, lang)
+        for name in (
+            "month",
+            "charges",
+            "gross",
+            "refunded",
+            "net",
+            "effective_rate",
+            "fee_per_registrant",
+        )
+    }
+    | {"settlement_currency": t("settled_in", lang), "fees": t("stripe_fees", lang)},
+)
+st.download_button(
+    t("download_csv", lang),
+    analytics.fees_csv(monthly),
+    file_name="stripe_fees_by_month.csv",
+    mime="text/csv",
+    key="fees_csv",
+)
+
+st.subheader(t("rate_over_time", lang))
+st.plotly_chart(
+    charts.effective_rate(monthly, {"effective_rate": t("effective_rate", lang)}), width="stretch"
+)
+
+st.subheader(t("fee_breakdown", lang))
+breakdown = cached("fee_breakdown", version, settings.livemode)
+if currency:
+    breakdown = breakdown[breakdown["settlement_currency"] == currency]
+breakdown_shown = breakdown.copy().astype(object)
+breakdown_shown["amount"] = [
+    money(v, c) for v, c in zip(breakdown["amount"], breakdown["settlement_currency"], strict=True)
+]
+st.dataframe(
+    breakdown_shown,
+    hide_index=True,
+    width="stretch",
+    column_config={"settlement_currency": t("settled_in", lang)},
+)

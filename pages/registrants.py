@@ -1,0 +1,75 @@
+"""Paid registrants of one webinar: search, sort, CSV export, links to Stripe."""
+
+import streamlit as st
+
+from console import analytics
+from console.i18n import t
+from console.ui.common import cached, data_version, locale, money, page_header
+
+settings = page_header("registrants")
+if settings is None:
+    st.stop()
+lang = locale()
+version = data_version(settings.livemode)
+webinars = analytics.filter_choices(settings.livemode).webinars
+
+# Arrive with ?webinar=ID, from a row of the revenue table, or choose here.
+wanted = st.query_params.get("webinar") or st.session_state.pop("registrants_webinar", None)
+if wanted in webinars:
+    st.session_state["registrants_choice"] = wanted
+webinar_id = st.selectbox(
+    t("choose_webinar", lang),
+    list(webinars),
+    key="registrants_choice",
+    format_func=lambda w: f"{webinars[w]} ({w})",
+)
+if webinar_id is None:
+    st.info(t("no_payments", lang))
+    st.stop()
+st.query_params["webinar"] = webinar_id
+
+left, right = st.columns([3, 1])
+search = left.text_input(t("search", lang), key="registrant_search")
+sort = right.selectbox(
+    t("sort_by", lang),
+    list(analytics.REGISTRANT_SORTS),
+    key="registrant_sort",
+    format_func=lambda s: t(s, lang),
+)
+rows = cached("registrant_rows", version, settings.livemode, webinar_id, search, sort)
+if rows.empty:
+    st.info(t("no_payments", lang))
+    st.stop()
+
+shown = rows.copy().astype(object)
+for column in ("amount_paid", "amount_refunded", "fee"):
+    shown[column] = [
+        money(v, c) if c else "—" for v, c in zip(rows[column], rows["currency"], strict=True)
+    ]
+shown["status"] = [t(f"status_{status}", lang) for status in rows["status"]]
+st.caption(f"{len(rows):,} · {webinars[webinar_id]}")
+st.dataframe(
+    shown.drop(columns=["currency", "charge_id"]).fillna(""),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "name": t("name", lang),
+        "email": t("email", lang),
+        "amount_paid": t("amount_paid", lang),
+        "amount_refunded": t("amount_refunded", lang),
+        "fee": t("fee", lang),
+        "status": t("status", lang),
+        "card_brand": t("card_brand", lang),
+        "paid_at": st.column_config.DatetimeColumn(t("paid_at", lang), format="YYYY-MM-DD HH:mm"),
+        "stripe_link": st.column_config.LinkColumn(
+            t("charge_id", lang), display_text=r"payments/(.*)$"
+        ),
+    },
+)
+st.download_button(
+    t("download_csv", lang),
+    analytics.registrants_csv(rows),
+    file_name=f"registrants_{webinar_id}.csv",
+    mime="text/csv",
+    key="registrants_csv",
+)

@@ -1,0 +1,44 @@
+"""When the last sync ran, what it brought, whether it failed; sync now."""
+
+import streamlit as st
+
+from console import sync
+from console.i18n import t
+from console.settings import stripe_settings
+from console.ui.common import locale, mode_banner, sync_now_button
+
+lang = locale()
+st.title(t("sync", lang))
+settings = stripe_settings()
+if not settings.api_key:
+    st.info(t("no_key", lang))
+    st.stop()
+mode_banner(settings)
+
+sync_now_button("sync_page_button")
+runs = sync.recent_runs(settings.livemode)
+if runs.empty:
+    st.info(t("no_sync", lang))
+    st.stop()
+last = runs.iloc[0]
+cards = st.columns(3)
+cards[0].metric(t("last_sync", lang), f"{last['started_at']:%d %b %H:%M} UTC")
+cards[1].metric(t("objects", lang), f"{int(last['objects']):,}")
+cards[2].metric(t("requests", lang), f"{int(last['requests']):,}")
+if last["status"] == "failed":
+    st.error(t("sync_failed", lang, reason=last["error"]))
+st.dataframe(
+    runs,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "started_at": st.column_config.DatetimeColumn(
+            "Started (UTC)", format="YYYY-MM-DD HH:mm:ss"
+        ),
+        "finished_at": st.column_config.DatetimeColumn(
+            "Finished (UTC)", format="YYYY-MM-DD HH:mm:ss"
+        ),
+        "objects": t("objects", lang),
+        "requests": t("requests", lang),
+    },
+)
