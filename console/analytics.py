@@ -194,30 +194,25 @@ REGISTRANT_SORTS = {
 
 
 def registrant_rows(
-    livemode: bool, webinar_id: str, search: str = "", sort: str = "paid_at"
+    livemode: bool,
+    webinar_id: str,
+    search: str = "",
+    sort: str = "paid_at",
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """Everyone who paid for the webinar (and, for a free one, everyone registered)."""
     order = REGISTRANT_SORTS.get(sort, REGISTRANT_SORTS["paid_at"])
     dashboard = f"{DASHBOARD}/{'' if livemode else 'test/'}payments/"
     sql = f"""
-    WITH refunds AS (
-        SELECT charge, sum(amount) FILTER (WHERE status = 'succeeded') AS refunded
-        FROM stripe_refunds WHERE livemode = $livemode GROUP BY charge
-    ),
-    paid AS (
-        SELECT c.registrant_name AS name, c.registrant_email AS email, c.currency,
-               c.amount AS amount_paid, coalesce(r.refunded, 0)::BIGINT AS amount_refunded,
-               coalesce(b.fee, 0)::BIGINT AS fee,
-               CASE WHEN coalesce(r.refunded, 0) >= c.amount THEN 'refunded'
-                    WHEN coalesce(r.refunded, 0) > 0 THEN 'partially_refunded'
+    WITH paid AS (
+        SELECT name, email, currency, amount_paid, amount_refunded, fee,
+               CASE WHEN amount_refunded >= amount_paid THEN 'refunded'
+                    WHEN amount_refunded > 0 THEN 'partially_refunded'
                     ELSE 'paid' END AS status,
-               c.card_brand, epoch_ms(c.created * 1000) AS paid_at, c.id AS charge_id,
-               $dashboard || c.id AS stripe_link
-        FROM charge_attribution c
-        LEFT JOIN refunds r ON r.charge = c.id
-        LEFT JOIN stripe_balance_transactions b
-               ON b.source = c.id AND b.type IN ('charge', 'payment')
-        WHERE c.livemode = $livemode AND c.status = 'succeeded' AND c.webinar_id = $webinar
+               card_brand, epoch_ms(created * 1000) AS paid_at, charge_id,
+               $dashboard || charge_id AS stripe_link
+        FROM charge_facts
+        WHERE livemode = $livemode AND webinar_id = $webinar
     ),
     free AS (
         SELECT r.name, r.email, NULL AS currency, 0 AS amount_paid, 0 AS amount_refunded,
@@ -232,16 +227,27 @@ def registrant_rows(
        OR contains(lower(coalesce(email, '')), $search)
        OR contains(lower(coalesce(charge_id, '')), $search)
     ORDER BY {order}
+    LIMIT $limit
     """  # noqa: S608 - order comes from REGISTRANT_SORTS
     return _frame(
         sql,
         {
             "livemode": livemode,
             "webinar": webinar_id,
+            "limit": limit,
             "search": search.strip().lower(),
             "dashboard": dashboard,
         },
     )
+
+
+def registrant_count(livemode: bool, webinar_id: str) -> int:
+    with db.connect() as con:
+        row = con.execute(
+            "SELECT count(*) FROM charge_facts WHERE livemode = ? AND webinar_id = ?",
+            [livemode, webinar_id],
+        ).fetchone()
+    return int(row[0])
 
 
 def registrants_csv(frame: pd.DataFrame) -> bytes:
@@ -263,27 +269,13 @@ def registrants_csv(frame: pd.DataFrame) -> bytes:
 # --- fees ---------------------------------------------------------------------------------
 
 
-def fees_by_month(livemode: bool, settlement_currency: str | None = None) -> pd.DataFrame:
+def fees_by_month(livemode: bool) -> pd.DataFrame:
     """Per settlement currency and month: gross, fees, refunds, net, rate, fee per payment."""
-    sql = """
-    SELECT currency AS settlement_currency,
-           strftime(epoch_ms(created * 1000), '%Y-%m') AS month,
-           count(*) FILTER (WHERE type IN ('charge', 'payment')) AS charges,
-           coalesce(sum(amount) FILTER (WHERE type IN ('charge', 'payment')), 0)::BIGINT
-               AS gross,
-           sum(fee)::BIGINT AS fees,
-           coalesce(-sum(amount) FILTER (WHERE type IN ('refund', 'payment_refund',
-                                                        'refund_failure')), 0)::BIGINT
-               AS refunded,
-           sum(net)::BIGINT AS net
-    FROM stripe_balance_transactions
-    WHERE livemode = $livemode
-      AND type IN ('charge', 'payment', 'refund', 'payment_refund', 'refund_failure')
-      AND ($currency IS NULL OR currency = $currency)
-    GROUP BY 1, 2
-    ORDER BY 1, 2
-    """
-    frame = _frame(sql, {"livemode": livemode, "currency": settlement_currency})
+    frame = _frame(
+        "SELECT * EXCLUDE (livemode) FROM fees_by_month WHERE livemode = $livemode "
+        "ORDER BY settlement_currency, month",
+        {"livemode": livemode},
+    )
     # A rate is a ratio, not money: a float is fine here.
     frame["effective_rate"] = (frame["fees"] / frame["gross"].where(frame["gross"] > 0)).astype(
         "float64"
@@ -304,15 +296,11 @@ def _divide_half_up(amount: int, count: int) -> int:
 
 def fee_breakdown(livemode: bool) -> pd.DataFrame:
     """Fees by `fee_details` type and settlement currency."""
-    sql = """
-    SELECT t.currency AS settlement_currency, f.type AS fee_type,
-           sum(f.amount)::BIGINT AS amount
-    FROM stripe_balance_transactions t,
-         unnest(from_json(t.fee_details, '[{"type": "VARCHAR", "amount": "BIGINT"}]')) AS u(f)
-    WHERE t.livemode = $livemode
-    GROUP BY 1, 2 ORDER BY 1, 2
-    """
-    return _frame(sql, {"livemode": livemode})
+    return _frame(
+        "SELECT * EXCLUDE (livemode) FROM fees_by_type WHERE livemode = $livemode "
+        "ORDER BY settlement_currency, fee_type",
+        {"livemode": livemode},
+    )
 
 
 def fees_csv(frame: pd.DataFrame) -> bytes:

@@ -47,6 +47,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "stripe_net": ("Stripe: net", "Stripe : net"),
     "stripe_balance": ("Stripe balance", "Solde Stripe"),
     "difference": ("Difference", "Écart"),
+    "first_rows": (
+        "Showing the first {shown:,} of {total:,}: search to narrow, or download the CSV for all.",
+        "Les {shown:,} premiers sur {total:,} : affinez la recherche, ou téléchargez le CSV.",
+    ),
     # filters
     "period": ("Period", "Période"),
     "all_webinars": ("All webinars", "Tous les webinaires"),

@@ -195,4 +195,50 @@ SCHEMA_STATEMENTS = (
         new_paid_registrants BIGINT NOT NULL
     )
     """,
+    # Card payments and their refunds per settlement currency and month (Stripe's ledger).
+    """
+    CREATE OR REPLACE VIEW monthly_fees AS
+    SELECT livemode,
+           currency AS settlement_currency,
+           strftime(epoch_ms(created * 1000), '%Y-%m') AS month,
+           count(*) FILTER (WHERE type IN ('charge', 'payment')) AS charges,
+           coalesce(sum(amount) FILTER (WHERE type IN ('charge', 'payment')), 0)::BIGINT
+               AS gross,
+           sum(fee)::BIGINT AS fees,
+           coalesce(-sum(amount) FILTER (WHERE type IN ('refund', 'payment_refund',
+                                                        'refund_failure')), 0)::BIGINT
+               AS refunded,
+           sum(net)::BIGINT AS net
+    FROM stripe_balance_transactions
+    WHERE type IN ('charge', 'payment', 'refund', 'payment_refund', 'refund_failure')
+    GROUP BY livemode, settlement_currency, month
+    """,
+    """
+    CREATE OR REPLACE VIEW fee_types AS
+    SELECT t.livemode, t.currency AS settlement_currency, f.type AS fee_type,
+           sum(f.amount)::BIGINT AS amount
+    FROM stripe_balance_transactions t,
+         unnest(from_json(t.fee_details, '[{"type": "VARCHAR", "amount": "BIGINT"}]')) AS u(f)
+    GROUP BY t.livemode, settlement_currency, fee_type
+    """,
+    # One row per succeeded charge: who paid, what came back, Stripe's fee.
+    """
+    CREATE OR REPLACE VIEW paid_charges AS
+    WITH refunds AS (
+        SELECT charge, sum(amount) FILTER (WHERE status = 'succeeded') AS refunded
+        FROM stripe_refunds GROUP BY charge
+    ),
+    fees AS (
+        SELECT source, sum(fee) AS fee FROM stripe_balance_transactions
+        WHERE type IN ('charge', 'payment') GROUP BY source
+    )
+    SELECT c.livemode, c.webinar_id, c.id AS charge_id, c.registrant_name AS name,
+           c.registrant_email AS email, c.currency, c.amount AS amount_paid,
+           coalesce(r.refunded, 0)::BIGINT AS amount_refunded,
+           coalesce(f.fee, 0)::BIGINT AS fee, c.card_brand, c.created
+    FROM charge_attribution c
+    LEFT JOIN refunds r ON r.charge = c.id
+    LEFT JOIN fees f ON f.source = c.id
+    WHERE c.status = 'succeeded'
+    """,
 )

@@ -5,7 +5,7 @@ import streamlit as st
 from console import analytics
 from console.i18n import t
 from console.ui import charts
-from console.ui.common import cached, data_version, locale, money, page_header
+from console.ui.common import cached, data_version, export_name, locale, money, page_header
 
 settings = page_header("fees")
 if settings is None:
@@ -57,7 +57,7 @@ st.dataframe(
 st.download_button(
     t("download_csv", lang),
     analytics.fees_csv(monthly),
-    file_name="stripe_fees_by_month.csv",
+    file_name=export_name("stripe_fees_by_month", settings),
     mime="text/csv",
     key="fees_csv",
 )

@@ -4,7 +4,7 @@ import streamlit as st
 
 from console import analytics
 from console.i18n import t
-from console.ui.common import cached, data_version, locale, money, page_header
+from console.ui.common import cached, data_version, export_name, locale, money, page_header
 
 settings = page_header("registrants")
 if settings is None:
@@ -36,7 +36,8 @@ sort = right.selectbox(
     key="registrant_sort",
     format_func=lambda s: t(s, lang),
 )
-rows = cached("registrant_rows", version, settings.livemode, webinar_id, search, sort)
+SHOWN_ROWS = 1000  # more is for the CSV: a table of 25,000 rows helps nobody
+rows = cached("registrant_rows", version, settings.livemode, webinar_id, search, sort, SHOWN_ROWS)
 if rows.empty:
     st.info(t("no_payments", lang))
     st.stop()
@@ -47,7 +48,9 @@ for column in ("amount_paid", "amount_refunded", "fee"):
         money(v, c) if c else "—" for v, c in zip(rows[column], rows["currency"], strict=True)
     ]
 shown["status"] = [t(f"status_{status}", lang) for status in rows["status"]]
-st.caption(f"{len(rows):,} · {webinars[webinar_id]}")
+total = analytics.registrant_count(settings.livemode, webinar_id)
+if len(rows) == SHOWN_ROWS and total > SHOWN_ROWS:
+    st.caption(t("first_rows", lang, shown=SHOWN_ROWS, total=total))
 st.dataframe(
     shown.drop(columns=["currency", "charge_id"]).fillna(""),
     hide_index=True,
@@ -68,8 +71,11 @@ st.dataframe(
 )
 st.download_button(
     t("download_csv", lang),
-    analytics.registrants_csv(rows),
-    file_name=f"registrants_{webinar_id}.csv",
+    # Built on click, with every row, not only those shown.
+    lambda: analytics.registrants_csv(
+        analytics.registrant_rows(settings.livemode, webinar_id, search, sort)
+    ),
+    file_name=export_name(f"registrants_{webinar_id}", settings),
     mime="text/csv",
     key="registrants_csv",
 )

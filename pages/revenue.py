@@ -8,7 +8,7 @@ from console import analytics
 from console.csv_export import to_csv_bytes
 from console.i18n import t
 from console.ui import charts
-from console.ui.common import cached, data_version, locale, money, page_header
+from console.ui.common import cached, data_version, export_name, locale, money, page_header
 
 settings = page_header("overview")
 if settings is None:
@@ -161,7 +161,7 @@ if right.button(t("open_registrants", lang), key="open_registrants"):
 st.download_button(
     t("download_csv", lang),
     to_csv_bytes(by_webinar),
-    file_name="revenue_by_webinar.csv",
+    file_name=export_name("revenue_by_webinar", settings),
     mime="text/csv",
     key="revenue_csv",
 )

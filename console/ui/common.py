@@ -66,6 +66,11 @@ def mode_banner(settings: StripeSettings) -> None:
         st.warning(t("test_mode", locale()), icon=":material/science:")
 
 
+def export_name(stem: str, settings: StripeSettings) -> str:
+    """A CSV file name that says when its figures are test-mode data."""
+    return f"{stem}{'' if settings.livemode else '_TEST_MODE'}.csv"
+
+
 def sync_now_button(key: str) -> None:
     """A “Sync now” button that shows progress, then refreshes every cached figure."""
     if not st.button(t("sync_now", locale()), key=key, type="primary"):

@@ -102,6 +102,9 @@ def main() -> None:
         "",
     ]
     sections = bench_full_sync()
+    from tests.benchmarks.pages import bench_pages
+
+    sections += [""] + bench_pages()
     (ROOT / "BENCHMARKS.md").write_text("\n".join(header + sections) + "\n")
     print("wrote BENCHMARKS.md")
 
