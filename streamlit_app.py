@@ -34,5 +34,15 @@ pages = [
         url_path="reconciliation",
     ),
     st.Page("pages/sync_status.py", title=t("sync", lang), icon=":material/sync:", url_path="sync"),
+    st.Page("pages/webinars.py", title="Webinars", icon=":material/event:", url_path="webinars"),
+    st.Page(
+        "pages/webinar.py", title="Webinar", icon=":material/edit_calendar:", url_path="webinar"
+    ),
+    st.Page(
+        "pages/connection.py",
+        title="Stripe connection",
+        icon=":material/link:",
+        url_path="connection",
+    ),
 ]
 st.navigation(pages).run()

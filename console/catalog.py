@@ -93,6 +93,23 @@ def save_registrations(
     )
 
 
+def load_webinar(webinar_id: str) -> Webinar | None:
+    with db.connect() as con:
+        row = con.execute(
+            "SELECT webinar_id, title, organizer_email, description, capacity, status, "
+            "price_amount, price_currency FROM webinars WHERE webinar_id = ?",
+            [webinar_id],
+        ).fetchone()
+        if row is None:
+            return None
+        sessions = con.execute(
+            "SELECT starts_at, duration_minutes FROM webinar_sessions WHERE webinar_id = ? "
+            "ORDER BY session_no",
+            [webinar_id],
+        ).fetchall()
+    return Webinar(*row, sessions=tuple(Session(starts, minutes) for starts, minutes in sessions))
+
+
 def webinar_titles() -> dict[str, str]:
     with db.connect() as con:
         return dict(con.execute("SELECT webinar_id, title FROM webinars").fetchall())

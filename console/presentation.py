@@ -33,3 +33,17 @@ def with_formatted_money(frame: pd.DataFrame, report: str, locale: str = "en") -
             for amount, currency in zip(frame[column], frame[currency_column], strict=True)
         ]
     return shown.fillna("")
+
+
+def price_text(amount: object, currency: object, locale: str = "en") -> str:
+    """A price for people: “Free” when there is none."""
+    if amount is None or pd.isna(amount):
+        return "Free" if locale != "fr" else "Gratuit"
+    return format_money(int(amount), str(currency), locale)
+
+
+def amounts_text(entries: object, locale: str = "en") -> str:
+    """[{currency, net}, …] as “€1,234.00 · $56.00”; “—” when there is nothing."""
+    if not isinstance(entries, list | tuple) and getattr(entries, "ndim", 0) != 1:
+        return "—"
+    return " · ".join(format_money(e["net"], e["currency"], locale) for e in entries) or "—"

@@ -241,4 +241,16 @@ SCHEMA_STATEMENTS = (
     LEFT JOIN fees f ON f.source = c.id
     WHERE c.status = 'succeeded'
     """,
+    # Every price change: kept forever, shown on the webinar.
+    """
+    CREATE TABLE IF NOT EXISTS price_changes (
+        webinar_id VARCHAR NOT NULL,
+        changed_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+        changed_by VARCHAR NOT NULL,
+        old_amount BIGINT,
+        old_currency VARCHAR,
+        new_amount BIGINT,
+        new_currency VARCHAR
+    )
+    """,
 )

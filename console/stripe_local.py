@@ -17,6 +17,7 @@ Test-only controls, which have no Stripe equivalent:
 
 - header ``Stripe-Local-Now: <unix seconds>`` backdates every object a request creates;
 - ``POST /_config/refunds/{id}/status`` moves a refund to pending, succeeded or failed;
+- ``POST /_config/account`` replaces fields of the account (e.g. an unverified one);
 - ``POST /_config/faults`` / ``DELETE /_config/faults`` inject 429/500/503 answers;
 - ``GET /_config/stats`` / ``POST /_config/stats/reset`` count API requests;
 - localstripe's own ``POST /_config/webhooks/{id}`` and ``DELETE /_config/data``.
@@ -47,7 +48,7 @@ import urllib.parse
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
@@ -72,20 +73,7 @@ from localstripe.resources import (
 )
 from localstripe.webhooks import schedule_webhook
 
-# Stripe's standard pricing for card payments, per currency, as published 2026-11
-# (https://stripe.com/pricing and the local pricing pages: stripe.com/fr/pricing,
-# /gb/pricing, /jp/pricing, /ca/pricing, /au/pricing, /ch/pricing).
-# currency -> (percent of the amount, fixed part in minor units); "*" is any other currency.
-CARD_PRICING: dict[str, tuple[Decimal, int]] = {
-    "usd": (Decimal("2.9"), 30),  # United States
-    "eur": (Decimal("1.5"), 25),  # France, standard EEA cards
-    "gbp": (Decimal("1.5"), 20),  # United Kingdom
-    "jpy": (Decimal("3.6"), 0),  # Japan
-    "cad": (Decimal("2.9"), 30),  # Canada
-    "aud": (Decimal("1.7"), 30),  # Australia
-    "chf": (Decimal("2.9"), 30),  # Switzerland
-    "*": (Decimal("2.9"), 0),
-}
+from console.card_pricing import card_fee
 
 DEFAULT_PORT = 12111
 DEFAULT_HOST = "127.0.0.1"
@@ -150,6 +138,7 @@ FAULT_STATUSES = {429: "rate_limit_error", 500: "api_error", 503: "api_error"}
 
 _ACCOUNT_KEY = "_local:account"
 _IDEMPOTENCY_KEY = "_local:idempotency"
+_ACCOUNT_OVERRIDES_KEY = "_local:account_overrides"
 
 _log = logging.getLogger("console.stripe_local")
 
@@ -159,13 +148,6 @@ _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("reques
 _idempotency_key: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "idempotency_key", default=None
 )
-
-
-def card_fee(amount: int, currency: str) -> int:
-    """Stripe's processing fee for a card payment, in the currency's minor units."""
-    percent, fixed = CARD_PRICING.get(currency.lower(), CARD_PRICING["*"])
-    variable = (Decimal(amount) * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return int(variable) + fixed
 
 
 # --- instance state -------------------------------------------------------------------
@@ -993,6 +975,7 @@ async def _get_balance(request: web.Request) -> web.Response:
 
 def _account() -> dict[str, Any]:
     account_id = _local_record(_ACCOUNT_KEY, lambda: "acct_local" + resources.random_id(10))
+    overrides = store.get(_ACCOUNT_OVERRIDES_KEY) or {}
     return {
         "id": account_id,
         "object": "account",
@@ -1013,7 +996,7 @@ def _account() -> dict[str, Any]:
         },
         "type": "standard",
         "livemode": False,
-    }
+    } | overrides
 
 
 async def _get_account(request: web.Request) -> web.Response:
@@ -1024,6 +1007,13 @@ async def _get_account(request: web.Request) -> web.Response:
             404, f"No such account: '{account_id}'", code="resource_missing", param="account"
         )
     return server.json_response(account)
+
+
+async def _set_account(request: web.Request) -> web.Response:
+    """Test control: present another account state, e.g. one that is not verified yet."""
+    overrides = await request.json() if request.can_read_body else {}
+    store[_ACCOUNT_OVERRIDES_KEY] = overrides
+    return server.json_response(_account())
 
 
 # --- test controls: faults and request counts -----------------------------------------
@@ -1369,6 +1359,7 @@ def build_app(store_path: Path | None = None) -> web.Application:
     app.router.add_get("/v1/account", _get_account)
     app.router.add_get("/v1/accounts/{id}", _get_account)
     app.router.add_post("/_config/refunds/{id}/status", _set_refund_status)
+    app.router.add_post("/_config/account", _set_account)
     app.router.add_post("/_config/faults", _set_faults)
     app.router.add_delete("/_config/faults", _clear_faults)
     app.router.add_get("/_config/stats", _get_stats)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from console import stripe_gateway
+from tests.browser_support import browser  # noqa: F401
 from tests.stripe_local_fixture import StripeLocal, start_stripe_local, stripe_local  # noqa: F401
 
 

@@ -3,103 +3,12 @@
 from __future__ import annotations
 
 import csv
-import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from console.money import format_money
-
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-# Chromium's background services try the (closed) network; keep them off.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class RunningConsole:
-    def __init__(self, data_dir: Path):
-        self.env = {**os.environ, "CONSOLE_DB": str(data_dir / "console.duckdb")}
-        self.env.pop("STRIPE_API_KEY", None)
-        self.port, self.stripe_port = _free_port(), _free_port()
-        self.output: list[str] = []
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "console",
-                "run",
-                "--port",
-                str(self.port),
-                "--stripe-port",
-                str(self.stripe_port),
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-        self.url = self._wait_for_url(timeout=300)
-
-    def _wait_for_url(self, timeout: float) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            line = self.process.stdout.readline()
-            if not line and self.process.poll() is not None:
-                break
-            self.output.append(line)
-            if line.startswith("The console is running: "):
-                return line.split(": ", 1)[1].strip()
-        raise AssertionError("make run did not start:\n" + "".join(self.output))
-
-    def report(self, *args: str) -> list[dict]:
-        """A `console report … --format json` against this run's database."""
-        env = {**self.env, "STRIPE_API_KEY": "sk_test_local_console"}
-        out = subprocess.run(
-            [sys.executable, "-m", "console", "report", *args, "--format", "json"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        return json.loads(out)
-
-    def stop(self) -> int:
-        os.killpg(self.process.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends
-        try:
-            return self.process.wait(timeout=30)
-        finally:
-            self.output.extend(self.process.stdout.readlines())
-
-
-def _port_is_free(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) != 0
+from tests.browser_support import RunningConsole, port_is_free, screenshot
 
 
 @pytest.fixture(scope="module")
@@ -110,18 +19,6 @@ def data_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def first_run_revenue() -> list:
     return []
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
-        )
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _metric_values(page) -> list[str]:
@@ -141,10 +38,7 @@ def first_run(data_dir):
 
 def _shot(page, name: str) -> None:
     page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)  # let charts finish drawing
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    assert page.locator('[data-testid="stException"]').count() == 0, name
+    screenshot(page, name)
 
 
 def test_make_run_serves_the_revenue_page_with_demo_figures(first_run, browser, first_run_revenue):
@@ -203,7 +97,7 @@ def test_walk_overview_to_registrants_to_csv(first_run, browser, tmp_path):
 
 def test_ctrl_c_stops_everything_make_run_started(first_run):
     assert first_run.stop() == 0, "".join(first_run.output)
-    assert _port_is_free(first_run.port) and _port_is_free(first_run.stripe_port)
+    assert port_is_free(first_run.port) and port_is_free(first_run.stripe_port)
 
 
 def test_second_make_run_reuses_the_demo_without_duplicating_it(

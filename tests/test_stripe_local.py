@@ -748,3 +748,24 @@ def test_seeding_many_payments_is_fast(tmp_path: Path) -> None:
         assert len(charges) == 1100
     finally:
         stop()
+
+
+def test_account_can_be_presented_unverified(stripe_local):
+    unverified = {
+        "charges_enabled": False,
+        "details_submitted": False,
+        "requirements": {
+            "currently_due": ["external_account", "individual.id_number"],
+            "eventually_due": [],
+            "past_due": [],
+            "disabled_reason": None,
+        },
+    }
+    try:
+        stripe_local.config("/_config/account", **unverified)
+        account = stripe_local.client().v1.accounts.retrieve_current()
+        assert account.charges_enabled is False
+        assert account.requirements.currently_due == ["external_account", "individual.id_number"]
+    finally:
+        stripe_local.config("/_config/account", method="POST")
+    assert stripe_local.client().v1.accounts.retrieve_current().charges_enabled is True

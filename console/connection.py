@@ -1,0 +1,98 @@
+"""The Stripe connection: which key, which account, whether it can charge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from console import stripe_gateway, sync
+from console.access import ADMIN, ORGANIZER, Actor, require
+from console.settings import StripeSettings, stripe_settings
+
+# What a restricted key needs, as named in the Stripe dashboard, and why.
+RESTRICTED_KEY_PERMISSIONS = (
+    ("Charges and Refunds", "Write", "read payments; issue refunds from the console"),
+    ("PaymentIntents", "Write", "take registration payments"),
+    ("Balance", "Read", "reconciliation against the balance"),
+    ("Balance transaction sources / Balance transactions", "Read", "fees and net"),
+    ("Events", "Read", "incremental sync"),
+    ("Account", "Read", "verification state on this page"),
+)
+
+
+class NotVerified(RuntimeError):
+    """The account cannot charge yet; the message says what Stripe still needs."""
+
+
+@dataclass(frozen=True)
+class Account:
+    account_id: str
+    name: str
+    country: str | None
+    default_currency: str | None
+    charges_enabled: bool
+    details_submitted: bool
+    currently_due: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def verified(self) -> bool:
+        return self.charges_enabled and self.details_submitted
+
+
+@dataclass(frozen=True)
+class ConnectionStatus:
+    configured: bool
+    key_hint: str  # kind and last four characters, never more
+    livemode: bool
+    last_sync: datetime | None
+
+
+def connection_status(actor: Actor, settings: StripeSettings | None = None) -> ConnectionStatus:
+    require(actor, ADMIN)
+    settings = settings or stripe_settings()
+    return ConnectionStatus(
+        configured=bool(settings.api_key),
+        key_hint=settings.key_hint,
+        livemode=settings.livemode,
+        last_sync=sync.last_success_at(settings.livemode) if settings.api_key else None,
+    )
+
+
+def _account(settings: StripeSettings) -> Account:
+    data = stripe_gateway.retrieve_account(stripe_gateway.client(settings))
+    profile = data.get("business_profile") or {}
+    dashboard = (data.get("settings") or {}).get("dashboard") or {}
+    return Account(
+        account_id=data["id"],
+        name=profile.get("name") or dashboard.get("display_name") or data["id"],
+        country=data.get("country"),
+        default_currency=data.get("default_currency"),
+        charges_enabled=bool(data.get("charges_enabled")),
+        details_submitted=bool(data.get("details_submitted")),
+        currently_due=tuple((data.get("requirements") or {}).get("currently_due") or ()),
+    )
+
+
+def check_connection(actor: Actor, settings: StripeSettings | None = None) -> Account:
+    """Ask Stripe about the key's account now. Raises StripeNotConfigured or StripeProblem."""
+    require(actor, ADMIN)
+    return _account(settings or stripe_settings())
+
+
+def require_verified_account(actor: Actor, settings: StripeSettings | None = None) -> Account:
+    """Before anything can charge: the account must be connected and verified."""
+    require(actor, ADMIN, ORGANIZER)
+    try:
+        account = _account(settings or stripe_settings())
+    except stripe_gateway.StripeNotConfigured:
+        raise NotVerified(
+            "No Stripe account is connected, so no webinar can charge yet. An admin connects "
+            "one on the Stripe connection page; until then webinars stay free."
+        ) from None
+    if not account.verified:
+        missing = ", ".join(account.currently_due) or "details in the Stripe dashboard"
+        raise NotVerified(
+            f"The Stripe account {account.name} is not verified yet, so it cannot charge. "
+            f"Stripe still needs: {missing}. Finish verification in the Stripe dashboard."
+        )
+    return account

@@ -1,0 +1,94 @@
+"""Webinar prices: free until someone sets an amount and a currency; every change recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from console import db
+from console.access import ADMIN, FINANCE, ORGANIZER, Actor, require, require_webinar_owner
+from console.card_pricing import card_fee
+from console.connection import require_verified_account
+from console.money import check_chargeable, check_currency, parse_amount
+from console.settings import StripeSettings
+from console.webinars import get_webinar
+
+
+@dataclass(frozen=True)
+class PricePreview:
+    amount: int  # what a registrant pays, minor units
+    currency: str
+    fee: int  # Stripe's standard card fee, roughly: cards from abroad cost more
+    organizer_keeps: int
+
+
+@dataclass(frozen=True)
+class PriceChange:
+    webinar_id: str
+    old_amount: int | None
+    old_currency: str | None
+    new_amount: int | None
+    new_currency: str | None
+
+
+def preview_price(amount_text: str, currency: str) -> PricePreview:
+    """What a registrant pays and roughly what the organizer keeps. Raises MoneyError."""
+    code = check_currency(currency)
+    amount = parse_amount(amount_text, code)
+    fee = card_fee(amount, code)
+    return PricePreview(amount, code, fee, amount - fee)
+
+
+def plan_price(
+    actor: Actor, webinar_id: str, amount_text: str | None, currency: str | None
+) -> PriceChange:
+    """The change a save would make, checked but not written (for the confirmation)."""
+    webinar = get_webinar(actor, webinar_id)
+    require_webinar_owner(actor, webinar.organizer_email)
+    if amount_text is None:
+        return PriceChange(webinar_id, webinar.price_amount, webinar.price_currency, None, None)
+    preview = preview_price(amount_text, currency or "")
+    return PriceChange(
+        webinar_id, webinar.price_amount, webinar.price_currency, preview.amount, preview.currency
+    )
+
+
+def save_price(actor: Actor, change: PriceChange, settings: StripeSettings | None = None) -> None:
+    """Write a planned change and its history line together. New registrations only: who
+    already paid keeps what they paid (their PaymentIntent holds the amount)."""
+    webinar = get_webinar(actor, change.webinar_id)
+    require_webinar_owner(actor, webinar.organizer_email)
+    if change.new_amount is not None:
+        require_verified_account(actor, settings)
+        # Re-check the rules, in case the change was built elsewhere.
+        check_chargeable(change.new_amount, change.new_currency or "")
+    with db.connect(write=True) as con:
+        con.execute(
+            "UPDATE webinars SET price_amount = ?, price_currency = ?, updated_at = now() "
+            "WHERE webinar_id = ?",
+            [change.new_amount, change.new_currency, change.webinar_id],
+        )
+        con.execute(
+            "INSERT INTO price_changes (webinar_id, changed_by, old_amount, old_currency, "
+            "new_amount, new_currency) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                change.webinar_id,
+                actor.email,
+                webinar.price_amount,
+                webinar.price_currency,
+                change.new_amount,
+                change.new_currency,
+            ],
+        )
+
+
+def price_history(actor: Actor, webinar_id: str) -> pd.DataFrame:
+    require(actor, ADMIN, ORGANIZER, FINANCE)
+    get_webinar(actor, webinar_id)  # scope check
+    with db.connect() as con:
+        return con.execute(
+            "SELECT changed_at, changed_by, old_amount, old_currency, new_amount, new_currency "
+            "FROM price_changes WHERE webinar_id = ? ORDER BY changed_at DESC",
+            [webinar_id],
+        ).df()

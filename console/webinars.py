@@ -1,0 +1,250 @@
+"""Webinars: create, edit, cancel, import from CSV, list with status, price and revenue."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from console import catalog, db
+from console.access import ADMIN, FINANCE, ORGANIZER, Actor, require, require_webinar_owner
+from console.catalog import Session, Webinar
+from console.money import MoneyError
+
+MAX_TITLE = 200
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SESSION_LINE = re.compile(
+    r"^\s*(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})\s*(?:UTC|Z)?\s*[,;/]\s*(\d+)\s*$"
+)
+CSV_COLUMNS = ("title", "organizer_email", "sessions", "capacity", "description")
+
+
+class WebinarInvalid(ValueError):
+    """What is wrong with a webinar, one sentence per problem."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class WebinarDraft:
+    """A webinar as a person typed it."""
+
+    title: str
+    organizer_email: str
+    sessions: str  # one per line: "2026-12-01 16:00, 90" (UTC, minutes)
+    capacity: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # "row 3: …"; any problem: nothing saved
+
+
+def parse_sessions(text: str) -> tuple[Session, ...]:
+    sessions, problems = [], []
+    for number, line in enumerate(filter(str.strip, (text or "").splitlines()), start=1):
+        match = SESSION_LINE.match(line)
+        if not match:
+            problems.append(
+                f"Session {number} (“{line.strip()}”) is not “YYYY-MM-DD HH:MM, minutes”, "
+                "for example “2026-12-01 16:00, 90” (UTC)."
+            )
+            continue
+        day, clock, minutes = match.groups()
+        try:
+            starts = datetime.fromisoformat(f"{day}T{int(clock[:-3]):02d}:{clock[-2:]}").replace(
+                tzinfo=UTC
+            )
+        except ValueError:
+            problems.append(f"Session {number}: {day} {clock} is not a real date and time.")
+            continue
+        if not 1 <= int(minutes) <= 24 * 60:
+            problems.append(f"Session {number}: a duration is between 1 and 1440 minutes.")
+            continue
+        sessions.append(Session(starts, int(minutes)))
+    if not sessions and not problems:
+        problems.append("Add at least one session: “YYYY-MM-DD HH:MM, minutes” (UTC).")
+    if problems:
+        raise WebinarInvalid(problems)
+    return tuple(sorted(sessions, key=lambda s: s.starts_at))
+
+
+def _checked(draft: WebinarDraft, webinar_id: str, keep: Webinar | None = None) -> Webinar:
+    problems = []
+    title = draft.title.strip()
+    if not title:
+        problems.append("Give the webinar a title.")
+    elif len(title) > MAX_TITLE:
+        problems.append(f"A title has at most {MAX_TITLE} characters.")
+    organizer = draft.organizer_email.strip().lower()
+    if not EMAIL.match(organizer):
+        problems.append(f"“{draft.organizer_email}” is not an e-mail address for the organizer.")
+    capacity = None
+    if draft.capacity.strip():
+        if not draft.capacity.strip().isdigit() or int(draft.capacity) < 1:
+            problems.append("Capacity is a whole number of seats, 1 or more (or leave it empty).")
+        else:
+            capacity = int(draft.capacity)
+    try:
+        sessions = parse_sessions(draft.sessions)
+    except WebinarInvalid as invalid:
+        problems += invalid.problems
+        sessions = ()
+    if problems:
+        raise WebinarInvalid(problems)
+    return Webinar(
+        webinar_id=webinar_id,
+        title=title,
+        organizer_email=organizer,
+        description=draft.description.strip(),
+        capacity=capacity,
+        status=keep.status if keep else "scheduled",
+        price_amount=keep.price_amount if keep else None,
+        price_currency=keep.price_currency if keep else None,
+        sessions=sessions,
+    )
+
+
+def _new_id() -> str:
+    return "wb_" + uuid.uuid4().hex[:10]
+
+
+def create_webinar(actor: Actor, draft: WebinarDraft) -> str:
+    """A new webinar, free until someone sets a price. Returns its id."""
+    require(actor, ADMIN, ORGANIZER)
+    webinar = _checked(draft, _new_id())
+    require_webinar_owner(actor, webinar.organizer_email)
+    with db.connect(write=True) as con:
+        catalog.save_webinars(con, [webinar])
+    return webinar.webinar_id
+
+
+def get_webinar(actor: Actor, webinar_id: str) -> Webinar:
+    require(actor, ADMIN, ORGANIZER, FINANCE)
+    webinar = catalog.load_webinar(webinar_id)
+    if webinar is None:
+        raise LookupError(f"There is no webinar {webinar_id}.")
+    if actor.role == ORGANIZER:
+        require_webinar_owner(actor, webinar.organizer_email)
+    return webinar
+
+
+def update_webinar(actor: Actor, webinar_id: str, draft: WebinarDraft) -> None:
+    current = get_webinar(actor, webinar_id)
+    require_webinar_owner(actor, current.organizer_email)
+    webinar = _checked(draft, webinar_id, keep=current)
+    require_webinar_owner(actor, webinar.organizer_email)  # no handing it to someone else
+    with db.connect(write=True) as con:
+        catalog.save_webinars(con, [webinar])
+
+
+def cancel_webinar(actor: Actor, webinar_id: str) -> None:
+    current = get_webinar(actor, webinar_id)
+    require_webinar_owner(actor, current.organizer_email)
+    with db.connect(write=True) as con:
+        con.execute(
+            "UPDATE webinars SET status = 'cancelled', updated_at = now() WHERE webinar_id = ?",
+            [webinar_id],
+        )
+
+
+def import_webinars_csv(actor: Actor, content: bytes) -> ImportResult:
+    """Check every row; save all of them, or none if any row is wrong."""
+    require(actor, ADMIN, ORGANIZER)
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return ImportResult(problems=["The file is not UTF-8 text. Save it as CSV (UTF-8)."])
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [
+        c for c in CSV_COLUMNS[:3] if c not in (reader.fieldnames or [])
+    ]  # the rest: optional
+    if missing:
+        return ImportResult(
+            problems=[
+                f"The header needs the columns {', '.join(CSV_COLUMNS)}; "
+                f"missing: {', '.join(missing)}."
+            ]
+        )
+    webinars, problems = [], []
+    for number, row in enumerate(reader, start=2):  # row 1 is the header
+        try:
+            webinar = _checked(
+                WebinarDraft(
+                    title=row.get("title") or "",
+                    organizer_email=row.get("organizer_email") or "",
+                    sessions=(row.get("sessions") or "").replace(";", "\n"),
+                    capacity=row.get("capacity") or "",
+                    description=row.get("description") or "",
+                ),
+                _new_id(),
+            )
+            require_webinar_owner(actor, webinar.organizer_email)
+            price_text, currency = (row.get("price") or "").strip(), (row.get("currency") or "")
+            if price_text or currency.strip():
+                raise WebinarInvalid(
+                    [
+                        "Prices are set on the webinar's page after the import, where the "
+                        "account's verification is checked and the change is recorded: leave "
+                        "price and currency empty."
+                    ]
+                )
+            webinars.append(webinar)
+        except (WebinarInvalid, MoneyError, PermissionError) as problem:
+            problems.append(f"Row {number}: {problem}")
+    if not webinars and not problems:
+        problems.append("The file has no webinar rows.")
+    if problems:
+        return ImportResult(problems=problems)
+    with db.connect(write=True) as con:
+        catalog.save_webinars(con, webinars)
+    return ImportResult(created=[w.webinar_id for w in webinars])
+
+
+def list_webinars(actor: Actor, livemode: bool) -> pd.DataFrame:
+    """Webinars this actor may see, with status, price, registrations and revenue."""
+    require(actor, ADMIN, ORGANIZER, FINANCE)
+    scope = actor.email.lower() if actor.role == ORGANIZER else None
+    with db.connect() as con:
+        return con.execute(
+            """
+            WITH sessions AS (
+                SELECT webinar_id, min(starts_at) AS first_session,
+                       max(starts_at + to_minutes(duration_minutes)) AS last_end
+                FROM webinar_sessions GROUP BY webinar_id
+            ),
+            seats AS (
+                SELECT webinar_id, count(*) AS registrations FROM registrants
+                WHERE status NOT IN ('cancelled', 'payment_failed', 'pending_payment')
+                GROUP BY webinar_id
+            ),
+            revenue AS (
+                SELECT webinar_id, list(struct_pack(currency := settlement_currency, net := net)
+                                        ORDER BY settlement_currency) AS net_revenue
+                FROM (SELECT webinar_id, settlement_currency, sum(net)::BIGINT AS net
+                      FROM revenue_daily WHERE livemode = $livemode GROUP BY ALL)
+                GROUP BY webinar_id
+            )
+            SELECT w.webinar_id, w.title, w.organizer_email,
+                   CASE WHEN w.status = 'cancelled' THEN 'cancelled'
+                        WHEN s.last_end < now() THEN 'past' ELSE 'upcoming' END AS status,
+                   w.price_amount, w.price_currency, s.first_session,
+                   coalesce(seats.registrations, 0) AS registrations, r.net_revenue
+            FROM webinars w
+            LEFT JOIN sessions s USING (webinar_id)
+            LEFT JOIN seats USING (webinar_id)
+            LEFT JOIN revenue r USING (webinar_id)
+            WHERE $scope IS NULL OR lower(w.organizer_email) = $scope
+            ORDER BY s.first_session DESC NULLS LAST, w.title
+            """,
+            {"livemode": livemode, "scope": scope},
+        ).df()

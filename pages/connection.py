@@ -1,0 +1,70 @@
+"""Stripe connection (admins): key, account, verification, and how to connect."""
+
+import streamlit as st
+
+from console import connection
+from console.access import PermissionDenied
+from console.stripe_gateway import StripeNotConfigured, StripeProblem
+from console.ui.auth import current_actor
+
+actor = current_actor()
+st.title("Stripe connection")
+try:
+    status = connection.connection_status(actor)
+except PermissionDenied as refused:
+    st.error(f"Not allowed. {refused}")
+    st.stop()
+
+if status.configured:
+    mode = "live" if status.livemode else "test"
+    st.success(f"A {mode}-mode key is configured: {status.key_hint}.")
+    if not status.livemode:
+        st.warning("TEST MODE: payments are test payments.", icon=":material/science:")
+else:
+    st.warning("No Stripe key is configured yet. Follow “How to connect” below.")
+st.caption(
+    "Last sync: " + (f"{status.last_sync:%Y-%m-%d %H:%M} UTC" if status.last_sync else "never")
+)
+st.info(
+    "Connecting a Stripe account lets every organizer in the organization charge for "
+    "their webinars, with payments going to this account.",
+    icon=":material/groups:",
+)
+
+if st.button("Check the connection now", key="check_connection", type="primary"):
+    try:
+        account = connection.check_connection(actor)
+    except (StripeNotConfigured, StripeProblem) as problem:
+        st.error(str(problem))
+    else:
+        st.subheader(account.name)
+        cards = st.columns(4)
+        cards[0].metric("Account", account.account_id)
+        cards[1].metric("Country", account.country or "—")
+        cards[2].metric("Default currency", (account.default_currency or "—").upper())
+        cards[3].metric("Verification", "Verified" if account.verified else "Not verified")
+        if account.verified:
+            st.success("The account can charge: organizers can set prices.")
+        else:
+            st.error(
+                "The account is not verified: no webinar can charge until it is. "
+                "Stripe still needs: " + (", ".join(account.currently_due) or "details") + ". "
+                "Finish verification in the Stripe dashboard, then check again."
+            )
+
+with st.expander("How to connect", expanded=not status.configured):
+    st.markdown(
+        "1. In the Stripe dashboard, open **Developers → API keys → Create restricted key**.\n"
+        "2. Give it the permissions below, and nothing more.\n"
+        '3. Put it in `.streamlit/secrets.toml` as `STRIPE_API_KEY = "rk_live_…"`, or in the '
+        "environment as `STRIPE_API_KEY`, then restart the console.\n\n"
+        "A **restricted key** is better than the secret key: if it ever leaks, it can do only "
+        "what the console does, and you can revoke it without touching other integrations."
+    )
+    st.table(
+        {
+            "Permission": [p for p, _, _ in connection.RESTRICTED_KEY_PERMISSIONS],
+            "Access": [a for _, a, _ in connection.RESTRICTED_KEY_PERMISSIONS],
+            "Why": [w for _, _, w in connection.RESTRICTED_KEY_PERMISSIONS],
+        }
+    )

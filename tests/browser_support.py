@@ -1,0 +1,125 @@
+"""Running `make run`'s console for browser tests, and Debian's Chromium via Playwright."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+# Chromium's background services try the (closed) network; keep them off.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RunningConsole:
+    def __init__(self, data_dir: Path):
+        self.env = {**os.environ, "CONSOLE_DB": str(data_dir / "console.duckdb")}
+        self.env.pop("STRIPE_API_KEY", None)
+        self.port, self.stripe_port = free_port(), free_port()
+        self.output: list[str] = []
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "console",
+                "run",
+                "--port",
+                str(self.port),
+                "--stripe-port",
+                str(self.stripe_port),
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        self.url = self._wait_for_url(timeout=300)
+
+    def _wait_for_url(self, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if not line and self.process.poll() is not None:
+                break
+            self.output.append(line)
+            if line.startswith("The console is running: "):
+                return line.split(": ", 1)[1].strip()
+        raise AssertionError("make run did not start:\n" + "".join(self.output))
+
+    def report(self, *args: str) -> list[dict]:
+        """A `console report … --format json` against this run's database."""
+        env = {**self.env, "STRIPE_API_KEY": "sk_test_local_console"}
+        out = subprocess.run(
+            [sys.executable, "-m", "console", "report", *args, "--format", "json"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        return json.loads(out)
+
+    def stop(self) -> int:
+        os.killpg(self.process.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends
+        try:
+            return self.process.wait(timeout=30)
+        finally:
+            self.output.extend(self.process.stdout.readlines())
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+@pytest.fixture(scope="session")
+def browser():
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
+        )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def screenshot(page, name: str) -> None:
+    """Save what a person sees, and fail on any traceback shown on the page."""
+    page.wait_for_timeout(1000)  # let charts and tables finish drawing
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    assert page.locator('[data-testid="stException"]').count() == 0, name
+
+
+def grid_cells(page) -> list[str]:
+    """Texts of the data-grid cells (Streamlit's tables draw on a canvas, with accessible cells)."""
+    return page.locator('[data-testid="stDataFrame"] [role="gridcell"]').all_inner_texts()

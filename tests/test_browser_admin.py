@@ -1,0 +1,64 @@
+"""An admin in headless Chromium: create a webinar, price it in EUR, see it listed, and be
+told why 0.10 EUR cannot be a price."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser_support import RunningConsole, grid_cells, screenshot
+
+
+@pytest.fixture(scope="module")
+def console(tmp_path_factory):
+    running = RunningConsole(tmp_path_factory.mktemp("admin-run"))
+    yield running
+    running.stop()
+
+
+def _open_webinar(page, url: str, title: str) -> None:
+    page.goto(f"{url}/webinars")
+    page.get_by_role("combobox", name="Open a webinar").click()
+    page.keyboard.type(title)
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Open the webinar").click()
+    page.get_by_role("heading", name=title).wait_for(timeout=30_000)
+
+
+def _review_price(page, amount: str) -> None:
+    page.get_by_label("Amount (as you would write it").fill(amount)
+    page.get_by_label("Amount (as you would write it").press("Enter")
+    page.get_by_role("button", name="Review the new price").click()
+
+
+def test_create_price_list_and_refuse_ten_cents(console, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    page.goto(f"{console.url}/webinars")
+    page.get_by_label("Title").fill("Browser-made webinar")
+    page.get_by_label("Sessions (UTC)").fill("2027-05-04 15:00, 90")
+    page.get_by_label("Capacity").fill("25")
+    page.get_by_label("Description, with the cancellation").fill("Full refund until May 1.")
+    page.get_by_role("button", name="Create webinar").click()
+    page.get_by_text("Created “Browser-made webinar”").wait_for(timeout=30_000)
+    screenshot(page, "admin-1-created")
+
+    _open_webinar(page, console.url, "Browser-made webinar")
+    _review_price(page, "49")
+    page.get_by_text("from Free to €49.00?").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Confirm the price").click()
+    page.get_by_text("Price saved.").wait_for(timeout=30_000)
+    screenshot(page, "admin-2-priced")
+
+    page.goto(f"{console.url}/webinars")
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)
+    cells = grid_cells(page)
+    row = cells.index("Browser-made webinar")
+    assert "€49.00" in cells[row : row + 8]
+    screenshot(page, "admin-3-listed")
+
+    _open_webinar(page, console.url, "Browser-made webinar")
+    _review_price(page, "0.10")
+    message = page.get_by_text("Stripe's minimum charge in EUR is €0.50").first
+    message.wait_for(timeout=30_000)
+    assert page.get_by_role("button", name="Confirm the price").count() == 0
+    screenshot(page, "admin-4-refused")
