@@ -72,7 +72,8 @@ def save_webinars(con: duckdb.DuckDBPyConnection, webinars: Iterable[Webinar]) -
         con.execute("DELETE FROM webinar_sessions WHERE webinar_id = ?", [webinar.webinar_id])
         for number, session in enumerate(webinar.sessions, start=1):
             con.execute(
-                "INSERT INTO webinar_sessions VALUES (?, ?, ?, ?)",
+                "INSERT INTO webinar_sessions (webinar_id, session_no, starts_at, "
+                "duration_minutes) VALUES (?, ?, ?, ?)",
                 [webinar.webinar_id, number, session.starts_at, session.duration_minutes],
             )
 

@@ -93,7 +93,22 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(result.summary())
+    _settle_open_refunds()
     return 0
+
+
+def _settle_open_refunds() -> None:
+    """A refund whose answer was lost in a crash is found and recorded after a sync."""
+    from console import refunds
+    from console.stripe_gateway import StripeProblem
+
+    try:
+        settled = refunds.recover(refunds.SYNC_ACTOR) + refunds.follow_pending(refunds.SYNC_ACTOR)
+    except StripeProblem as problem:
+        print(f"console: open refunds not checked: {problem}", file=sys.stderr)
+        return
+    if settled:
+        print(f"settled {settled} open refund request(s)")
 
 
 def _report_frame(args: argparse.Namespace):

@@ -1,19 +1,24 @@
-"""DuckDB access: short-lived connections, so a sync in one process never locks out another.
+"""DuckDB access that never locks another process out for long.
 
 DuckDB lets one process at a time hold a database file open for writing. The console
 (Streamlit), `console sync` run by hand or by a schedule, and the demo are separate
-processes, so nobody keeps the file open: each unit of work opens it, does its work
-in one transaction and closes it. A process that finds the file locked waits and
-retries. The sync writes in batches, so the lock is held for milliseconds at a time.
+processes, so no process keeps the file open: it is opened for a burst of work (units of
+work that follow each other closely share it, each on its own cursor and transaction),
+and closed as soon as the process has been idle for a moment, or has held it for a
+second. A process that finds the file locked waits and retries; the sync writes in
+batches, so it holds the lock for milliseconds at a time.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import random
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -23,6 +28,9 @@ from console.schema import SCHEMA_STATEMENTS
 DEFAULT_DB = "data/console.duckdb"
 # How long a caller waits for another process's lock before giving up.
 LOCK_WAIT_SECONDS = 60.0
+# Close the file after this much idleness, or at the first idle moment past the hold time.
+IDLE_CLOSE_SECONDS = 0.2
+MAX_HOLD_SECONDS = 1.0
 
 
 class DatabaseBusy(RuntimeError):
@@ -33,7 +41,18 @@ def database_path() -> Path:
     return Path(os.environ.get("CONSOLE_DB") or DEFAULT_DB)
 
 
+@dataclass
+class _OpenFile:
+    con: duckdb.DuckDBPyConnection
+    opened: float = field(default_factory=time.monotonic)
+    last_used: float = field(default_factory=time.monotonic)
+    users: int = 0
+
+
+_guard = threading.RLock()
+_open_files: dict[Path, _OpenFile] = {}
 _initialised: set[Path] = set()
+_closer: threading.Thread | None = None
 
 
 def _is_lock_conflict(error: duckdb.Error) -> bool:
@@ -42,8 +61,6 @@ def _is_lock_conflict(error: duckdb.Error) -> bool:
 
 
 def _open(path: Path) -> duckdb.DuckDBPyConnection:
-    # Always read-write: within one process DuckDB shares one instance per file only
-    # when every connection uses the same configuration.
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
     delay = 0.005
     while True:
@@ -61,36 +78,87 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
             delay = min(delay * 2, 0.2)
 
 
+def _close_idle_files() -> None:
+    """Runs in the background while any file is open."""
+    global _closer
+    while True:
+        time.sleep(IDLE_CLOSE_SECONDS / 2)
+        with _guard:
+            now = time.monotonic()
+            for path, held in list(_open_files.items()):
+                if held.users == 0 and now - held.last_used >= IDLE_CLOSE_SECONDS:
+                    held.con.close()
+                    del _open_files[path]
+            if not _open_files:
+                _closer = None
+                return
+
+
+def _acquire(path: Path) -> duckdb.DuckDBPyConnection:
+    global _closer
+    with _guard:
+        held = _open_files.get(path)
+        if held is None:
+            held = _open_files[path] = _OpenFile(_open(path))
+            if _closer is None:
+                _closer = threading.Thread(target=_close_idle_files, daemon=True)
+                _closer.start()
+        held.users += 1
+        return held.con.cursor()
+
+
+def _release(path: Path) -> None:
+    with _guard:
+        held = _open_files[path]
+        held.users -= 1
+        held.last_used = time.monotonic()
+        if held.users == 0 and held.last_used - held.opened > MAX_HOLD_SECONDS:
+            # A busy process lets the others in now and then.
+            held.con.close()
+            del _open_files[path]
+            time.sleep(random.uniform(0.01, 0.03))
+
+
+@atexit.register
+def _close_all() -> None:
+    with _guard:
+        for held in _open_files.values():
+            held.con.close()
+        _open_files.clear()
+
+
 def ensure_schema(path: Path | None = None) -> None:
     path = path or database_path()
     if path in _initialised and path.exists():
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = _open(path)
+    cursor = _acquire(path)
     try:
         for statement in SCHEMA_STATEMENTS:
-            con.execute(statement)
+            cursor.execute(statement)
     finally:
-        con.close()
+        cursor.close()
+        _release(path)
     _initialised.add(path)
 
 
 @contextmanager
 def connect(write: bool = False, path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection for one unit of work. With `write`, it runs in one transaction."""
+    """A cursor for one unit of work. With `write`, it runs in one transaction."""
     path = path or database_path()
     ensure_schema(path)
-    con = _open(path)
+    cursor = _acquire(path)
     try:
         if write:
-            con.execute("BEGIN TRANSACTION")
+            cursor.execute("BEGIN TRANSACTION")
             try:
-                yield con
+                yield cursor
             except BaseException:
-                con.execute("ROLLBACK")
+                cursor.execute("ROLLBACK")
                 raise
-            con.execute("COMMIT")
+            cursor.execute("COMMIT")
         else:
-            yield con
+            yield cursor
     finally:
-        con.close()
+        cursor.close()
+        _release(path)

@@ -97,6 +97,13 @@ def parse_amount(text: str, currency: str) -> int:
 
     Refuses text, negatives, too many decimals, and amounts Stripe would refuse.
     """
+    minor = parse_minor_units(text, currency)
+    check_chargeable(minor, currency)
+    return minor
+
+
+def parse_minor_units(text: str, currency: str) -> int:
+    """Like `parse_amount`, without Stripe's charge limits (a refund has no minimum)."""
     code = check_currency(currency)
     cleaned = (text or "").strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
     if "," in cleaned and "." not in cleaned:
@@ -114,9 +121,7 @@ def parse_amount(text: str, currency: str) -> int:
         if digits == 0:
             raise MoneyError(f"{code.upper()} has no decimals: type a whole number such as 5000.")
         raise MoneyError(f"{code.upper()} takes at most {digits} decimals.")
-    minor = int(value.scaleb(digits))
-    check_chargeable(minor, code)
-    return minor
+    return int(value.scaleb(digits))
 
 
 def check_chargeable(amount: int, currency: str) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
+from console import db
+
 REBUILD_REVENUE_DAILY = """
 DELETE FROM revenue_daily;
 INSERT INTO revenue_daily
@@ -40,3 +42,20 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute("CREATE OR REPLACE TABLE fees_by_month AS SELECT * FROM monthly_fees")
     con.execute("CREATE OR REPLACE TABLE fees_by_type AS SELECT * FROM fee_types")
+    # Pages key their caches on this, so a refund shows at once, not after the next sync.
+    con.execute("CREATE OR REPLACE TABLE rollup_state AS SELECT now() AS built_at")
+
+
+def refresh() -> None:
+    """Rebuild in a transaction of its own, after a change outside the sync (a refund)."""
+    with db.connect(write=True) as con:
+        rebuild(con)
+
+
+def built_at() -> str:
+    with db.connect() as con:
+        try:
+            row = con.execute("SELECT built_at FROM rollup_state").fetchone()
+        except duckdb.CatalogException:
+            return "never"
+    return str(row[0]) if row else "never"

@@ -123,6 +123,7 @@ SCHEMA_STATEMENTS = (
         PRIMARY KEY (webinar_id, session_no)
     )
     """,
+    "ALTER TABLE webinar_sessions ADD COLUMN IF NOT EXISTS cancelled BOOLEAN DEFAULT false",
     """
     CREATE TABLE IF NOT EXISTS registrants (
         registrant_id VARCHAR PRIMARY KEY,
@@ -251,6 +252,92 @@ SCHEMA_STATEMENTS = (
         old_currency VARCHAR,
         new_amount BIGINT,
         new_currency VARCHAR
+    )
+    """,
+    # A refund asked for in the console. Written, with its idempotency key, before Stripe
+    # is called; Stripe gets that key on every retry, so a request refunds at most once.
+    """
+    CREATE TABLE IF NOT EXISTS refund_requests (
+        request_id VARCHAR PRIMARY KEY,
+        idempotency_key VARCHAR NOT NULL UNIQUE,
+        livemode BOOLEAN NOT NULL,
+        charge_id VARCHAR NOT NULL,
+        webinar_id VARCHAR,
+        registrant_email VARCHAR,
+        amount BIGINT,
+        currency VARCHAR NOT NULL,
+        reason VARCHAR,
+        note VARCHAR,
+        cancel_registration BOOLEAN NOT NULL DEFAULT false,
+        job_id VARCHAR,
+        requested_by VARCHAR NOT NULL,
+        requested_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+        status VARCHAR NOT NULL,
+        stripe_refund_id VARCHAR,
+        failure_reason VARCHAR,
+        updated_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+    )
+    """,
+    # One refund in flight per charge: a second person gets "in progress", not a refund.
+    """
+    CREATE TABLE IF NOT EXISTS charge_locks (
+        charge_id VARCHAR PRIMARY KEY,
+        request_id VARCHAR NOT NULL,
+        since TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS cancellation_jobs (
+        job_id VARCHAR PRIMARY KEY,
+        webinar_id VARCHAR NOT NULL,
+        session_no INTEGER,
+        reason VARCHAR,
+        started_by VARCHAR NOT NULL,
+        started_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+        finished_at TIMESTAMPTZ
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS cancellation_items (
+        job_id VARCHAR NOT NULL,
+        item_key VARCHAR NOT NULL,
+        name VARCHAR,
+        email VARCHAR,
+        charge_id VARCHAR,
+        currency VARCHAR,
+        amount_refunded BIGINT NOT NULL DEFAULT 0,
+        outcome VARCHAR NOT NULL,
+        detail VARCHAR,
+        stripe_refund_id VARCHAR,
+        PRIMARY KEY (job_id, item_key)
+    )
+    """,
+    # E-mails sent, by a key derived from what they are about: each is sent once.
+    """
+    CREATE TABLE IF NOT EXISTS notifications (
+        notification_key VARCHAR PRIMARY KEY,
+        recipient VARCHAR NOT NULL,
+        subject VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error VARCHAR,
+        updated_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+    )
+    """,
+    # Append-only: nothing in the console updates or deletes an entry.
+    """
+    CREATE TABLE IF NOT EXISTS audit_log (
+        logged_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+        actor VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        webinar_id VARCHAR,
+        subject VARCHAR,
+        amount BIGINT,
+        currency VARCHAR,
+        reason VARCHAR,
+        stripe_id VARCHAR,
+        before JSON,
+        after JSON
     )
     """,
 )

@@ -18,6 +18,7 @@ Test-only controls, which have no Stripe equivalent:
 - header ``Stripe-Local-Now: <unix seconds>`` backdates every object a request creates;
 - ``POST /_config/refunds/{id}/status`` moves a refund to pending, succeeded or failed;
 - ``POST /_config/account`` replaces fields of the account (e.g. an unverified one);
+- ``POST /_config/charges/{id}/dispute`` marks a charge disputed;
 - ``POST /_config/faults`` / ``DELETE /_config/faults`` inject 429/500/503 answers;
 - ``GET /_config/stats`` / ``POST /_config/stats/reset`` count API requests;
 - localstripe's own ``POST /_config/webhooks/{id}`` and ``DELETE /_config/data``.
@@ -105,6 +106,8 @@ TEST_PAYMENT_METHODS = {
     "pm_card_refundFail": "4000000000005126",
 }
 DEBIT_TEST_CARDS = {"4000056655665556", "5200828282828210"}
+# Stripe's test card whose refunds start `pending` (docs.stripe.com/testing#refunds).
+PENDING_REFUND_CARDS = {"4000000000007726"}
 
 _GENERIC_DECLINE = ("card_declined", "generic_decline", "Your card was declined.")
 _INSUFFICIENT_FUNDS = ("card_declined", "insufficient_funds", "Your card has insufficient funds.")
@@ -813,9 +816,24 @@ def _init_refund(
     self.reason = reason
     self.failure_reason = None
     self.failure_balance_transaction = None
+    if _card_number(charge_obj) in PENDING_REFUND_CARDS:
+        self.status = "pending"  # until moved on by POST /_config/refunds/{id}/status
     charge_obj._refunds.append(self)
     _emit("charge.refunded", charge_obj)
     _emit("refund.created", self)
+
+
+def _card_number(charge: Charge) -> str | None:
+    method = store.get("payment_method:" + str(charge.payment_method))
+    return getattr(method, "_card_number", None)
+
+
+async def _dispute_charge(request: web.Request) -> web.Response:
+    """Test control: the cardholder disputes a charge (Stripe's disputed test cards)."""
+    charge = Charge._api_retrieve(request.match_info["id"])
+    charge.disputed = True
+    _emit("charge.updated", charge)
+    return server.json_response(charge._export())
 
 
 async def _set_refund_status(request: web.Request) -> web.Response:
@@ -1360,6 +1378,7 @@ def build_app(store_path: Path | None = None) -> web.Application:
     app.router.add_get("/v1/accounts/{id}", _get_account)
     app.router.add_post("/_config/refunds/{id}/status", _set_refund_status)
     app.router.add_post("/_config/account", _set_account)
+    app.router.add_post("/_config/charges/{id}/dispute", _dispute_charge)
     app.router.add_post("/_config/faults", _set_faults)
     app.router.add_delete("/_config/faults", _clear_faults)
     app.router.add_get("/_config/stats", _get_stats)

@@ -147,16 +147,6 @@ def update_webinar(actor: Actor, webinar_id: str, draft: WebinarDraft) -> None:
         catalog.save_webinars(con, [webinar])
 
 
-def cancel_webinar(actor: Actor, webinar_id: str) -> None:
-    current = get_webinar(actor, webinar_id)
-    require_webinar_owner(actor, current.organizer_email)
-    with db.connect(write=True) as con:
-        con.execute(
-            "UPDATE webinars SET status = 'cancelled', updated_at = now() WHERE webinar_id = ?",
-            [webinar_id],
-        )
-
-
 def import_webinars_csv(actor: Actor, content: bytes) -> ImportResult:
     """Check every row; save all of them, or none if any row is wrong."""
     require(actor, ADMIN, ORGANIZER)

@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from console import analytics
+from console import analytics, refunds
 from console.i18n import t
+from console.stripe_gateway import StripeProblem
+from console.ui.auth import current_actor
 from console.ui.common import cached, data_version, export_name, locale, money, page_header
+from console.ui.refund_panel import cancel_without_refund_panel, refund_panel, refund_requests_table
 
 settings = page_header("registrants")
 if settings is None:
@@ -27,6 +30,15 @@ if webinar_id is None:
     st.info(t("no_payments", lang))
     st.stop()
 st.query_params["webinar"] = webinar_id
+actor = current_actor()
+if flash := st.session_state.pop("refund_flash", None):
+    st.success(flash)
+try:
+    # Settle refunds left open by a crash, and follow those Stripe answered "pending".
+    refunds.recover(actor, settings)
+    refunds.follow_pending(actor, settings)
+except StripeProblem as problem:
+    st.warning(f"Could not check open refunds with Stripe: {problem}")
 
 left, right = st.columns([3, 1])
 search = left.text_input(t("search", lang), key="registrant_search")
@@ -79,3 +91,7 @@ st.download_button(
     mime="text/csv",
     key="registrants_csv",
 )
+
+refund_requests_table(actor, webinar_id)
+refund_panel(actor, rows, lang)
+cancel_without_refund_panel(actor, webinar_id, rows)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from console import pricing, webinars
+from console import audit, cancellations, pricing, webinars
 from console.access import PermissionDenied
 from console.connection import NotVerified
 from console.money import SUPPORTED, MoneyError, format_money
@@ -10,6 +10,7 @@ from console.presentation import price_text
 from console.stripe_gateway import StripeNotConfigured, StripeProblem
 from console.ui.auth import current_actor
 from console.ui.common import locale
+from console.ui.jobs import run_job
 
 actor = current_actor()
 lang = locale()
@@ -155,15 +156,51 @@ if saved:
         st.session_state["webinar_flash"] = "Saved."
         st.rerun()
 
-if webinar.status != "cancelled":
-    with st.expander("Cancel this webinar"):
-        st.warning(
-            "Cancelling closes registration. Refunds to paid registrants are issued "
-            "from the registrants page."
+# --- cancellation: everyone cancelled, every payment refunded, resumable ------------------
+st.subheader("Cancel")
+unfinished = cancellations.unfinished_job(webinar_id)
+job_id = st.session_state.get("cancellation_job")
+if unfinished:
+    st.warning(
+        "A cancellation of this webinar stopped before the end. Resuming it refunds "
+        "only those not refunded yet."
+    )
+    if st.button("Resume the cancellation", key="resume_cancellation", type="primary"):
+        job_id = unfinished
+        run_job(actor, job_id)
+elif webinar.status != "cancelled":
+    with st.expander("Cancel this webinar, or one of its sessions"):
+        sessions = {None: "The whole webinar"} | {
+            number: f"Session {number}: {s.starts_at:%Y-%m-%d %H:%M} UTC"
+            for number, s in enumerate(webinar.sessions, start=1)
+        }
+        session_no = st.selectbox(
+            "What to cancel", list(sessions), format_func=sessions.get, key="cancel_what"
         )
-        if st.checkbox("Yes, cancel this webinar", key="confirm_cancel") and st.button(
-            "Cancel the webinar", key="cancel_webinar"
-        ):
-            webinars.cancel_webinar(actor, webinar_id)
-            st.session_state["webinar_flash"] = "The webinar is cancelled."
-            st.rerun()
+        reason = st.text_input("Reason (sent to registrants)", key="cancel_webinar_reason")
+        st.warning(
+            "Everyone registered is cancelled and every paid registrant is refunded in "
+            "full. Stripe keeps its fees. This cannot be undone."
+        )
+        sure = st.checkbox("Yes, cancel and refund everyone", key="confirm_cancel")
+        if st.button("Cancel and refund", key="cancel_webinar", disabled=not sure):
+            if not reason.strip():
+                st.error("Give a reason: registrants read it in their e-mail.")
+            else:
+                job_id = cancellations.start_cancellation(actor, webinar_id, reason, session_no)
+                run_job(actor, job_id)
+if job_id:
+    summary = cancellations.job_summary(job_id)
+    st.dataframe(summary, hide_index=True, width="stretch")
+    st.download_button(
+        "Download the summary (CSV)",
+        cancellations.job_summary_csv(job_id),
+        file_name=f"cancellation_{webinar_id}.csv",
+        mime="text/csv",
+        key="cancellation_csv",
+    )
+
+log = audit.webinar_log(actor, webinar_id)
+if not log.empty:
+    st.subheader("Audit log")
+    st.dataframe(log, hide_index=True, width="stretch")

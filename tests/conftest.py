@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from console import stripe_gateway
-from tests.browser_support import browser  # noqa: F401
+from tests.browser_support import browser, free_port  # noqa: F401
 from tests.stripe_local_fixture import StripeLocal, start_stripe_local, stripe_local  # noqa: F401
 
 
@@ -20,3 +20,29 @@ def fresh_stripe(monkeypatch, tmp_path) -> StripeLocal:
     yield local
     stop()
     stripe_gateway._client_for.cache_clear()
+
+
+@pytest.fixture
+def smtp_server(monkeypatch):
+    """A real SMTP server on loopback (aiosmtpd); `.messages` holds what it received."""
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    class Inbox:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+            return "250 OK"
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SMTP_PORT", str(port))
+    monkeypatch.setenv("SMTP_FROM", "webinars@example.org")
+    yield inbox
+    controller.stop()

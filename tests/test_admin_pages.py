@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from console import db, pricing, reports, webinars
+from console import cancellations, db, pricing, reports, webinars
 from console.access import ADMIN, FINANCE, ORGANIZER, Actor, PermissionDenied
 from console.connection import NotVerified
 from console.money import MoneyError
@@ -222,7 +222,7 @@ def test_organizers_manage_only_their_own_webinars(webinar_id):
     bob = Actor("bob@example.org", ORGANIZER)
     before = _snapshot()
     with pytest.raises(PermissionDenied):
-        webinars.cancel_webinar(bob, webinar_id)
+        cancellations.start_cancellation(bob, webinar_id, "not mine")
     with pytest.raises(PermissionDenied):
         pricing.plan_price(bob, webinar_id, "49", "eur")
     with pytest.raises(PermissionDenied):
@@ -242,7 +242,14 @@ def test_cancel_webinar(webinar_id):
     app = _app("pages/webinar.py", webinar=webinar_id)
     app.checkbox(key="confirm_cancel").check().run()
     app.button(key="cancel_webinar").click().run()
+    assert "Give a reason" in app.error[0].value
+    assert webinars.get_webinar(ADMIN_ACTOR, webinar_id).status == "scheduled"
+
+    app.text_input(key="cancel_webinar_reason").input("speaker ill").run()
+    app.button(key="cancel_webinar").click().run()
+    assert not app.exception
     assert webinars.get_webinar(ADMIN_ACTOR, webinar_id).status == "cancelled"
+    assert any("complete" in s.value for s in app.success)
 
 
 # --- prices --------------------------------------------------------------------------------

@@ -62,3 +62,26 @@ def test_create_price_list_and_refuse_ten_cents(console, browser):
     message.wait_for(timeout=30_000)
     assert page.get_by_role("button", name="Confirm the price").count() == 0
     screenshot(page, "admin-4-refused")
+
+
+def test_partial_refund_from_the_registrants_page(console, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 2200})
+    page.goto(f"{console.url}/registrants?webinar=wb_demo_03")
+    page.get_by_text("Refund a payment").wait_for(timeout=60_000)
+    page.get_by_text("Part of it").click()
+    page.get_by_label("Amount to refund").fill("10")
+    page.get_by_label("Amount to refund").press("Enter")
+    page.get_by_role("button", name="Review the refund").click()
+    page.get_by_text("Refund $10.00 of $99.00").wait_for(timeout=30_000)
+    assert page.get_by_text("Stripe keeps its fee of $3.17").count() == 1
+    screenshot(page, "refund-1-confirm")
+
+    page.get_by_role("button", name="Confirm the refund").click()
+    page.get_by_text("Refund succeeded: $10.00").wait_for(timeout=30_000)
+    screenshot(page, "refund-2-done")
+    refunded = [
+        row
+        for row in console.report("registrants", "--webinar", "wb_demo_03")
+        if row["amount_refunded"] == 1000
+    ]
+    assert len(refunded) >= 1

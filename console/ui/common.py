@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from console import analytics, db, sync
+from console import analytics, db, refunds, rollups, sync
 from console.i18n import t
 from console.money import format_money
 from console.settings import STALE_AFTER_SECONDS, StripeSettings, stripe_settings
+from console.stripe_gateway import StripeProblem
 
 
 def locale() -> str:
@@ -22,9 +23,9 @@ def money(amount: int, currency: str) -> str:
 
 
 def data_version(livemode: bool) -> str:
-    """Changes after every sync: part of each cache key, so a sync invalidates the caches."""
-    finished = sync.last_success_at(livemode)
-    return f"{db.database_path()}|{finished.isoformat() if finished else 'never'}"
+    """Changes whenever the page totals are rebuilt (each sync, each refund): part of every
+    cache key, so stale figures are never served."""
+    return f"{db.database_path()}|{livemode}|{rollups.built_at()}"
 
 
 @st.cache_data(ttl=600, show_spinner=False)
@@ -102,5 +103,10 @@ def sync_now_button(key: str) -> None:
         st.error(t("sync_failed", locale(), reason=problem))
         return
     bar.progress(1.0)
+    try:
+        refunds.recover(refunds.SYNC_ACTOR)
+        refunds.follow_pending(refunds.SYNC_ACTOR)
+    except StripeProblem as problem:
+        st.warning(f"Open refunds were not checked: {problem}")
     cached.clear()
     st.success(t("sync_done", locale(), summary=result.summary()))

@@ -1,0 +1,55 @@
+"""The audit log: who did what, when, with the values before and after. Append-only."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pandas as pd
+
+from console import db
+from console.access import ADMIN, ORGANIZER, Actor, require
+
+
+def record(
+    con: duckdb.DuckDBPyConnection,
+    actor: str,
+    action: str,
+    *,
+    webinar_id: str | None = None,
+    subject: str | None = None,
+    amount: int | None = None,
+    currency: str | None = None,
+    reason: str | None = None,
+    stripe_id: str | None = None,
+    before: object = None,
+    after: object = None,
+) -> None:
+    """Add an entry in the caller's transaction, so it stands or falls with the change."""
+    con.execute(
+        "INSERT INTO audit_log (actor, action, webinar_id, subject, amount, currency, reason, "
+        "stripe_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            actor,
+            action,
+            webinar_id,
+            subject,
+            amount,
+            currency,
+            reason,
+            stripe_id,
+            None if before is None else json.dumps(before, default=str),
+            None if after is None else json.dumps(after, default=str),
+        ],
+    )
+
+
+def webinar_log(actor: Actor, webinar_id: str) -> pd.DataFrame:
+    """The entries about one webinar, newest first."""
+    require(actor, ADMIN, ORGANIZER)
+    with db.connect() as con:
+        return con.execute(
+            "SELECT logged_at, actor, action, subject, amount, currency, reason, stripe_id "
+            "FROM audit_log WHERE webinar_id = ? ORDER BY logged_at DESC",
+            [webinar_id],
+        ).df()

@@ -1,0 +1,331 @@
+"""Cancelling a webinar (or one of its sessions): everyone cancelled, every payment refunded
+in full, as a resumable job.
+
+Each paid registrant's refund uses a request id derived from the job and the charge, so a
+second run after a closed browser, a restart or Stripe errors sends the same idempotency
+keys, skips what is done, and finishes the rest. Requests are paced under Stripe's rate
+limit; the SDK and our back-off absorb the 429s that still come.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from console import (
+    audit,
+    catalog,
+    db,
+    mailer,
+    notifications,
+    refunds,
+    rollups,
+    stripe_gateway,
+)
+from console.access import Actor, require_webinar_owner
+from console.csv_export import to_csv_bytes
+from console.settings import StripeSettings, stripe_settings
+
+# Stripe allows about 25 requests/s in test mode and 100 in live mode; stay under both.
+REQUESTS_PER_SECOND = {False: 20.0, True: 80.0}
+REQUESTS_PER_REFUND = 2  # the check at Stripe, then the refund
+DONE = ("refunded", "pending", "skipped_already_refunded", "cancelled")
+
+
+@dataclass
+class JobProgress:
+    total: int
+    done: int = 0
+    refunded: int = 0
+    skipped: int = 0
+    failed: int = 0
+    cancelled: int = 0
+
+
+def start_cancellation(
+    actor: Actor, webinar_id: str, reason: str, session_no: int | None = None
+) -> str:
+    """Record the cancellation and close registration; run_cancellation does the refunds."""
+    webinar = catalog.load_webinar(webinar_id)
+    if webinar is None:
+        raise LookupError(f"There is no webinar {webinar_id}.")
+    require_webinar_owner(actor, webinar.organizer_email)
+    job_id = "job_" + uuid.uuid4().hex[:12]
+    with db.connect(write=True) as con:
+        con.execute(
+            "INSERT INTO cancellation_jobs (job_id, webinar_id, session_no, reason, started_by) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [job_id, webinar_id, session_no, reason, actor.email],
+        )
+        if session_no is None:
+            con.execute(
+                "UPDATE webinars SET status = 'cancelled', updated_at = now() WHERE webinar_id = ?",
+                [webinar_id],
+            )
+        else:
+            con.execute(
+                "UPDATE webinar_sessions SET cancelled = true WHERE webinar_id = ? "
+                "AND session_no = ?",
+                [webinar_id, session_no],
+            )
+        audit.record(
+            con,
+            actor.email,
+            "cancel webinar" if session_no is None else f"cancel session {session_no}",
+            webinar_id=webinar_id,
+            reason=reason,
+            before={"status": webinar.status},
+            after={"job": job_id},
+        )
+    return job_id
+
+
+def unfinished_job(webinar_id: str) -> str | None:
+    with db.connect() as con:
+        row = con.execute(
+            "SELECT job_id FROM cancellation_jobs WHERE webinar_id = ? AND finished_at IS NULL "
+            "ORDER BY started_at DESC LIMIT 1",
+            [webinar_id],
+        ).fetchone()
+    return row[0] if row else None
+
+
+def _job(job_id: str) -> tuple[str, str | None]:
+    with db.connect() as con:
+        row = con.execute(
+            "SELECT webinar_id, reason FROM cancellation_jobs WHERE job_id = ?", [job_id]
+        ).fetchone()
+    if row is None:
+        raise LookupError(f"There is no cancellation job {job_id}.")
+    return row
+
+
+def _work(job_id: str, webinar_id: str, livemode: bool) -> tuple[list[dict], list[dict]]:
+    """Paid charges and unpaid registrations still to handle (done items are skipped)."""
+    with db.connect() as con:
+        charges = (
+            con.execute(
+                """
+            SELECT p.charge_id, p.name, p.email, p.currency, p.amount_paid, p.amount_refunded
+            FROM paid_charges p
+            WHERE p.webinar_id = ? AND p.livemode = ?
+              AND p.charge_id NOT IN (SELECT item_key FROM cancellation_items
+                                      WHERE job_id = ? AND list_contains(?, outcome))
+            ORDER BY p.created
+            """,
+                [webinar_id, livemode, job_id, list(DONE)],
+            )
+            .df()
+            .to_dict("records")
+        )
+        unpaid = (
+            con.execute(
+                """
+            SELECT r.registrant_id, r.name, r.email, r.status FROM registrants r
+            WHERE r.webinar_id = ? AND r.status IN ('registered', 'pending_payment')
+              AND r.registrant_id NOT IN (SELECT item_key FROM cancellation_items
+                                          WHERE job_id = ?)
+              AND NOT EXISTS (SELECT 1 FROM paid_charges p WHERE p.webinar_id = r.webinar_id
+                              AND lower(p.email) = lower(r.email))
+            ORDER BY r.registered_at
+            """,
+                [webinar_id, job_id],
+            )
+            .df()
+            .to_dict("records")
+        )
+    return charges, unpaid
+
+
+def _save_item(
+    job_id: str,
+    key: str,
+    name,
+    email,
+    charge_id,
+    currency,
+    amount: int,
+    outcome: str,
+    detail: str | None,
+    refund_id: str | None,
+) -> None:
+    with db.connect(write=True) as con:
+        con.execute(
+            "INSERT INTO cancellation_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (job_id, item_key) DO UPDATE SET amount_refunded = "
+            "excluded.amount_refunded, outcome = excluded.outcome, detail = excluded.detail, "
+            "stripe_refund_id = excluded.stripe_refund_id",
+            [job_id, key, name, email, charge_id, currency, amount, outcome, detail, refund_id],
+        )
+
+
+def _counts(job_id: str) -> dict[str, int]:
+    with db.connect() as con:
+        return dict(
+            con.execute(
+                "SELECT outcome, count(*) FROM cancellation_items WHERE "
+                "job_id = ? GROUP BY outcome",
+                [job_id],
+            ).fetchall()
+        )
+
+
+def run_cancellation(
+    actor: Actor,
+    job_id: str,
+    on_progress: Callable[[JobProgress], None] | None = None,
+    settings: StripeSettings | None = None,
+    requests_per_second: float | None = None,
+) -> JobProgress:
+    """Cancel and refund everyone the job has not handled yet. Safe to run again."""
+    settings = settings or stripe_settings()
+    webinar_id, reason = _job(job_id)
+    webinar = catalog.load_webinar(webinar_id)
+    require_webinar_owner(actor, webinar.organizer_email)
+    charges, unpaid = _work(job_id, webinar_id, settings.livemode)
+    before = _counts(job_id)
+    progress = JobProgress(
+        total=sum(before.values()) + len(charges) + len(unpaid), done=sum(before.values())
+    )
+    progress.refunded = before.get("refunded", 0) + before.get("pending", 0)
+    progress.skipped = before.get("skipped_already_refunded", 0)
+    progress.cancelled = before.get("cancelled", 0)
+    pause = REQUESTS_PER_REFUND / (requests_per_second or REQUESTS_PER_SECOND[settings.livemode])
+    try:
+        for charge in charges:
+            started = time.monotonic()
+            _refund_one(actor, job_id, charge, reason, settings, progress)
+            progress.done += 1
+            if on_progress:
+                on_progress(progress)
+            time.sleep(max(0.0, pause - (time.monotonic() - started)))
+        for registration in unpaid:
+            _cancel_unpaid(actor, job_id, webinar, registration, reason)
+            progress.cancelled += 1
+            progress.done += 1
+            if on_progress:
+                on_progress(progress)
+    finally:
+        rollups.refresh()  # what was refunded shows on the pages, even after a stop
+    if progress.failed == 0:
+        with db.connect(write=True) as con:
+            con.execute(
+                "UPDATE cancellation_jobs SET finished_at = now() WHERE job_id = ?", [job_id]
+            )
+    return progress
+
+
+def _refund_one(
+    actor: Actor,
+    job_id: str,
+    charge: dict,
+    reason: str | None,
+    settings: StripeSettings,
+    progress: JobProgress,
+) -> None:
+    key = charge["charge_id"]
+    common = (charge["name"], charge["email"], key, charge["currency"])
+    if charge["amount_refunded"] >= charge["amount_paid"]:
+        _save_item(job_id, key, *common, 0, "skipped_already_refunded", "refunded before", None)
+        progress.skipped += 1
+        return
+    request_id = f"{job_id}-{key}"
+    try:
+        plan = refunds.plan_refund(actor, key, None, settings)
+        outcome = refunds.issue_refund(
+            actor,
+            request_id,
+            plan,
+            reason="requested_by_customer",
+            note=f"webinar cancelled: {reason or ''}".strip(),
+            cancel_registration=True,
+            job_id=job_id,
+            full=True,
+            settings=settings,
+            refresh_totals=False,
+        )
+    except refunds.RefundRefused as refused:
+        if "already fully refunded" in str(refused):
+            _save_item(job_id, key, *common, 0, "skipped_already_refunded", str(refused), None)
+            progress.skipped += 1
+        else:
+            _save_item(job_id, key, *common, 0, "failed", str(refused), None)
+            progress.failed += 1
+        return
+    except stripe_gateway.StripeProblem as problem:
+        _save_item(job_id, key, *common, 0, "failed", str(problem), None)
+        progress.failed += 1
+        return
+    _save_item(
+        job_id,
+        key,
+        *common,
+        outcome.amount,
+        "refunded" if outcome.status == "succeeded" else outcome.status,
+        None,
+        outcome.stripe_refund_id,
+    )
+    if outcome.status in ("succeeded", "pending"):
+        progress.refunded += 1
+    else:
+        progress.failed += 1
+
+
+def _cancel_unpaid(
+    actor: Actor, job_id: str, webinar, registration: dict, reason: str | None
+) -> None:
+    with db.connect(write=True) as con:
+        con.execute(
+            "UPDATE registrants SET status = 'cancelled' WHERE registrant_id = ?",
+            [registration["registrant_id"]],
+        )
+        audit.record(
+            con,
+            actor.email,
+            "cancel registration",
+            webinar_id=webinar.webinar_id,
+            subject=registration["email"],
+            reason=reason,
+            before={"status": registration["status"]},
+            after={"status": "cancelled"},
+        )
+    if registration["status"] == "registered":  # someone who never paid gets no refund mail
+        mailer.send_once(
+            f"cancel-{webinar.webinar_id}-{registration['registrant_id']}",
+            notifications.cancellation_message(
+                registration["email"],
+                registration["name"],
+                webinar,
+                reason,
+                paid=not webinar.is_free,
+            ),
+        )
+    _save_item(
+        job_id,
+        registration["registrant_id"],
+        registration["name"],
+        registration["email"],
+        None,
+        None,
+        0,
+        "cancelled",
+        None,
+        None,
+    )
+
+
+def job_summary(job_id: str) -> pd.DataFrame:
+    with db.connect() as con:
+        return con.execute(
+            "SELECT name, email, charge_id, currency, amount_refunded, outcome, detail, "
+            "stripe_refund_id FROM cancellation_items WHERE job_id = ? ORDER BY outcome, email",
+            [job_id],
+        ).df()
+
+
+def job_summary_csv(job_id: str) -> bytes:
+    return to_csv_bytes(job_summary(job_id))

@@ -1,0 +1,88 @@
+"""Outgoing e-mail: through SMTP when it is configured, else into data/outbox/ as .eml files.
+
+Each message has a key derived from what it is about (a refund, a registration), and is
+sent at most once per key: a resumed job or a retried page never mails anyone twice.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+import time
+from email.message import EmailMessage
+from pathlib import Path
+
+from console import db
+from console.settings import setting
+
+SEND_ATTEMPTS = 3
+
+
+def _outbox() -> Path:
+    return db.database_path().parent / "outbox"
+
+
+def sender() -> str:
+    return setting("SMTP_FROM") or "webinars@localhost"
+
+
+def _deliver(message: EmailMessage, key: str) -> None:
+    host = setting("SMTP_HOST")
+    if not host:
+        outbox = _outbox()
+        outbox.mkdir(parents=True, exist_ok=True)
+        (outbox / f"{key}.eml").write_bytes(bytes(message))
+        return
+    port = int(setting("SMTP_PORT") or 587)
+    with smtplib.SMTP(host, port, timeout=30) as smtp:
+        if setting("SMTP_USER"):
+            smtp.starttls(context=ssl.create_default_context())
+            smtp.login(setting("SMTP_USER") or "", setting("SMTP_PASSWORD") or "")
+        smtp.send_message(message)
+
+
+def _already_sent(key: str) -> bool:
+    with db.connect() as con:
+        row = con.execute(
+            "SELECT status FROM notifications WHERE notification_key = ?", [key]
+        ).fetchone()
+    return bool(row) and row[0] == "sent"
+
+
+def _mark(key: str, message: EmailMessage, status: str, error: str | None) -> None:
+    with db.connect(write=True) as con:
+        con.execute(
+            "INSERT INTO notifications (notification_key, recipient, subject, status, attempts, "
+            "last_error) VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (notification_key) DO UPDATE SET "
+            "status = excluded.status, attempts = notifications.attempts + 1, "
+            "last_error = excluded.last_error, updated_at = now()",
+            [key, message["To"], message["Subject"], status, error],
+        )
+
+
+def send_once(key: str, message: EmailMessage) -> bool:
+    """Send unless a message with this key went out already. False if sending failed: the
+    failure is recorded for admins and the caller's change (a refund, a payment) stands."""
+    if _already_sent(key):
+        return True
+    if not message["From"]:
+        message["From"] = sender()
+    error = None
+    for attempt in range(SEND_ATTEMPTS):
+        try:
+            _deliver(message, key)
+            error = None
+            break
+        except (OSError, smtplib.SMTPException) as problem:
+            error = f"{problem.__class__.__name__}: {problem}"
+            time.sleep(0.2 * (attempt + 1))
+    _mark(key, message, "failed" if error else "sent", error)
+    return error is None
+
+
+def failed_messages() -> list[tuple]:
+    with db.connect() as con:
+        return con.execute(
+            "SELECT notification_key, recipient, subject, attempts, last_error, updated_at "
+            "FROM notifications WHERE status = 'failed' ORDER BY updated_at DESC"
+        ).fetchall()
