@@ -39,6 +39,9 @@ pages = [
         "pages/webinar.py", title="Webinar", icon=":material/edit_calendar:", url_path="webinar"
     ),
     st.Page(
+        "pages/register.py", title="Register", icon=":material/how_to_reg:", url_path="register"
+    ),
+    st.Page(
         "pages/connection.py",
         title="Stripe connection",
         icon=":material/link:",

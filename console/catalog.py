@@ -30,6 +30,7 @@ class Webinar:
     price_amount: int | None = None  # minor units; None with price_currency None = free
     price_currency: str | None = None
     sessions: tuple[Session, ...] = field(default_factory=tuple)
+    join_url: str | None = None  # where registrants join the sessions
 
     @property
     def is_free(self) -> bool:
@@ -52,12 +53,12 @@ def save_webinars(con: duckdb.DuckDBPyConnection, webinars: Iterable[Webinar]) -
     for webinar in webinars:
         con.execute(
             "INSERT INTO webinars (webinar_id, title, organizer_email, description, capacity, "
-            "status, price_amount, price_currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "status, price_amount, price_currency, join_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (webinar_id) DO UPDATE SET title = excluded.title, "
             "organizer_email = excluded.organizer_email, description = excluded.description, "
             "capacity = excluded.capacity, status = excluded.status, "
             "price_amount = excluded.price_amount, price_currency = excluded.price_currency, "
-            "updated_at = now()",
+            "join_url = excluded.join_url, updated_at = now()",
             [
                 webinar.webinar_id,
                 webinar.title,
@@ -67,6 +68,7 @@ def save_webinars(con: duckdb.DuckDBPyConnection, webinars: Iterable[Webinar]) -
                 webinar.status,
                 webinar.price_amount,
                 webinar.price_currency,
+                webinar.join_url,
             ],
         )
         con.execute("DELETE FROM webinar_sessions WHERE webinar_id = ?", [webinar.webinar_id])
@@ -98,7 +100,7 @@ def load_webinar(webinar_id: str) -> Webinar | None:
     with db.connect() as con:
         row = con.execute(
             "SELECT webinar_id, title, organizer_email, description, capacity, status, "
-            "price_amount, price_currency FROM webinars WHERE webinar_id = ?",
+            "price_amount, price_currency, join_url FROM webinars WHERE webinar_id = ?",
             [webinar_id],
         ).fetchone()
         if row is None:
@@ -108,7 +110,11 @@ def load_webinar(webinar_id: str) -> Webinar | None:
             "ORDER BY session_no",
             [webinar_id],
         ).fetchall()
-    return Webinar(*row, sessions=tuple(Session(starts, minutes) for starts, minutes in sessions))
+    return Webinar(
+        *row[:-1],
+        sessions=tuple(Session(starts, minutes) for starts, minutes in sessions),
+        join_url=row[-1],
+    )
 
 
 def webinar_titles() -> dict[str, str]:

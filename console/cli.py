@@ -99,9 +99,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def _settle_open_refunds() -> None:
     """A refund whose answer was lost in a crash is found and recorded after a sync."""
-    from console import refunds
+    from console import refunds, registration
     from console.stripe_gateway import StripeProblem
 
+    paid = registration.settle_from_mirror()
+    if paid:
+        print(f"confirmed {paid} paid registration(s) whose browser closed before the end")
     try:
         settled = refunds.recover(refunds.SYNC_ACTOR) + refunds.follow_pending(refunds.SYNC_ACTOR)
     except StripeProblem as problem:

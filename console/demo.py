@@ -113,6 +113,7 @@ def demo_webinars(today: datetime) -> list[Webinar]:
                 price_amount=price,
                 price_currency=currency,
                 sessions=sessions,
+                join_url=f"https://meet.example.org/{DEMO_PREFIX}{number:02d}",
             )
         )
     return webinars

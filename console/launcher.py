@@ -14,6 +14,7 @@ from console.db import database_path
 
 # Not a secret: the local Stripe accepts any test key.
 LOCAL_TEST_KEY = "sk_test_local_console"
+LOCAL_PUBLISHABLE_KEY = "pk_test_local_console"
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
@@ -39,7 +40,12 @@ def _step(env: dict, *args: str) -> None:
 
 def run_console(console_port: int = 8501, stripe_port: int = 12111) -> int:
     stripe_base = f"http://127.0.0.1:{stripe_port}"
-    env = {**os.environ, "STRIPE_API_KEY": LOCAL_TEST_KEY, "STRIPE_API_BASE": stripe_base}
+    env = {
+        **os.environ,
+        "STRIPE_API_KEY": LOCAL_TEST_KEY,
+        "STRIPE_API_BASE": stripe_base,
+        "STRIPE_PUBLISHABLE_KEY": LOCAL_PUBLISHABLE_KEY,
+    }
     # The local Stripe's data lives beside the database, so a second run reuses both.
     stripe_store = database_path().parent / "localstripe.pickle"
     stripe_store.parent.mkdir(parents=True, exist_ok=True)

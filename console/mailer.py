@@ -41,6 +41,13 @@ def _deliver(message: EmailMessage, key: str) -> None:
         smtp.send_message(message)
 
 
+def _keep_for_retry(message: EmailMessage, key: str) -> None:
+    """A message SMTP refused stays in data/outbox/failed/, so an admin can resend it."""
+    folder = _outbox() / "failed"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{key}.eml").write_bytes(bytes(message))
+
+
 def _already_sent(key: str) -> bool:
     with db.connect() as con:
         row = con.execute(
@@ -49,14 +56,14 @@ def _already_sent(key: str) -> bool:
     return bool(row) and row[0] == "sent"
 
 
-def _mark(key: str, message: EmailMessage, status: str, error: str | None) -> None:
+def _mark(key: str, message: EmailMessage, status: str, error: str | None, tries: int) -> None:
     with db.connect(write=True) as con:
         con.execute(
             "INSERT INTO notifications (notification_key, recipient, subject, status, attempts, "
-            "last_error) VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (notification_key) DO UPDATE SET "
-            "status = excluded.status, attempts = notifications.attempts + 1, "
+            "last_error) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (notification_key) DO UPDATE SET "
+            "status = excluded.status, attempts = notifications.attempts + excluded.attempts, "
             "last_error = excluded.last_error, updated_at = now()",
-            [key, message["To"], message["Subject"], status, error],
+            [key, message["To"], message["Subject"], status, tries, error],
         )
 
 
@@ -67,16 +74,18 @@ def send_once(key: str, message: EmailMessage) -> bool:
         return True
     if not message["From"]:
         message["From"] = sender()
-    error = None
-    for attempt in range(SEND_ATTEMPTS):
+    error, tries = None, 0
+    for tries in range(1, SEND_ATTEMPTS + 1):
         try:
             _deliver(message, key)
             error = None
             break
         except (OSError, smtplib.SMTPException) as problem:
             error = f"{problem.__class__.__name__}: {problem}"
-            time.sleep(0.2 * (attempt + 1))
-    _mark(key, message, "failed" if error else "sent", error)
+            time.sleep(0.2 * tries)
+    if error:
+        _keep_for_retry(message, key)
+    _mark(key, message, "failed" if error else "sent", error, tries)
     return error is None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 from console.catalog import Webinar
@@ -50,5 +52,78 @@ def cancellation_message(
             else "\nThe webinar was free: there is nothing to refund.\n\n"
         )
         + f"The webinar's cancellation and refund policy:\n\n{webinar.description}\n"
+    )
+    return message
+
+
+def _ics(webinar: Webinar) -> bytes:
+    """An iCalendar file with one event per session (RFC 5545, times in UTC)."""
+
+    def escape(text: str) -> str:
+        return (
+            text.replace("\\", "\\\\").replace(";", r"\;").replace(",", r"\,").replace("\n", r"\n")
+        )
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Webinar payments console//EN",
+        "METHOD:PUBLISH",
+    ]
+    for number, session in enumerate(webinar.sessions, start=1):
+        start = session.starts_at.astimezone(UTC)
+        end = start + timedelta(minutes=session.duration_minutes)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{webinar.webinar_id}-{number}@webinar-console",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{start:%Y%m%dT%H%M%SZ}",
+            f"DTEND:{end:%Y%m%dT%H%M%SZ}",
+            f"SUMMARY:{escape(webinar.title)}",
+            f"DESCRIPTION:{escape(webinar.description)}",
+        ]
+        if webinar.join_url:
+            lines += [f"URL:{webinar.join_url}", f"LOCATION:{escape(webinar.join_url)}"]
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def confirmation_message(
+    to: str, name: str, webinar: Webinar, amount: int | None, currency: str | None
+) -> EmailMessage:
+    """Title, sessions with the join link, what was paid, the description verbatim (it holds
+    the cancellation and refund policy), and the sessions as an .ics attachment."""
+    paid = "Free" if amount is None else f"{format_money(amount, currency)} ({currency.upper()})"
+    sessions = [
+        f"{s.starts_at.astimezone(UTC):%A %d %B %Y, %H:%M} UTC ({s.duration_minutes} min)"
+        for s in webinar.sessions
+    ]
+    join = webinar.join_url or "the organizer sends the join link before the first session"
+    message = EmailMessage()
+    message["To"] = to
+    message["Subject"] = f"You are registered: {webinar.title}"
+    message.set_content(
+        f"Hello {name},\n\nYou are registered for “{webinar.title}”.\n\n"
+        "Sessions:\n"
+        + "".join(f"- {line}\n" for line in sessions)
+        + f"\nJoin: {join}\n\nAmount paid: {paid}\n\n{webinar.description}\n"
+    )
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in sessions)
+    message.add_alternative(
+        f"<p>Hello {html.escape(name)},</p>"
+        f"<p>You are registered for <strong>{html.escape(webinar.title)}</strong>.</p>"
+        f"<p>Sessions:</p><ul>{items}</ul><p>Join: {html.escape(join)}</p>"
+        f"<p>Amount paid: {html.escape(paid)}</p>"
+        f'<p style="white-space: pre-wrap">{html.escape(webinar.description)}</p>',
+        subtype="html",
+    )
+    message.add_attachment(
+        _ics(webinar),
+        maintype="text",
+        subtype="calendar",
+        filename="webinar.ics",
+        params={"method": "PUBLISH"},
     )
     return message

@@ -124,6 +124,7 @@ SCHEMA_STATEMENTS = (
     )
     """,
     "ALTER TABLE webinar_sessions ADD COLUMN IF NOT EXISTS cancelled BOOLEAN DEFAULT false",
+    "ALTER TABLE webinars ADD COLUMN IF NOT EXISTS join_url VARCHAR",
     """
     CREATE TABLE IF NOT EXISTS registrants (
         registrant_id VARCHAR PRIMARY KEY,

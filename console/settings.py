@@ -58,6 +58,14 @@ STALE_AFTER_SECONDS = 6 * 3600
 class StripeSettings:
     api_key: str | None
     api_base: str
+    publishable_key: str | None = None
+
+    @property
+    def stripe_js_url(self) -> str:
+        """Stripe.js from Stripe, or from the Stripe-compatible server the API is on."""
+        if self.api_base == STRIPE_DEFAULT_API_BASE:
+            return "https://js.stripe.com/v3/"
+        return f"{self.api_base}/js.stripe.com/v3/"
 
     @property
     def livemode(self) -> bool:
@@ -101,4 +109,5 @@ def stripe_settings() -> StripeSettings:
     return StripeSettings(
         api_key=setting("STRIPE_API_KEY"),
         api_base=(setting("STRIPE_API_BASE") or STRIPE_DEFAULT_API_BASE).rstrip("/"),
+        publishable_key=setting("STRIPE_PUBLISHABLE_KEY"),
     )

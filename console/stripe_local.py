@@ -724,6 +724,8 @@ async def _confirm_payment_intent(request: web.Request, id: str) -> web.Response
     # and a new payment method after a decline starts a new attempt.
     data = await server.get_post_data(request) or {}
     expand = data.pop("expand", None)
+    data.pop("client_secret", None)  # checked by the auth middleware for publishable keys
+    data.pop("return_url", None)
     payment_method = data.pop("payment_method", None)
     receipt_email = _str_param(data.pop("receipt_email", None), "receipt_email")
     intent = PaymentIntent._api_retrieve(id)
@@ -1017,6 +1019,12 @@ def _account() -> dict[str, Any]:
     } | overrides
 
 
+async def _stripe_js(request: web.Request) -> web.Response:
+    """A Stripe.js stand-in: card fields that send card data straight to this server."""
+    script = (Path(__file__).with_name("stripe_local_v3.js")).read_text()
+    return web.Response(text=script, content_type="application/javascript")
+
+
 async def _get_account(request: web.Request) -> web.Response:
     account = _account()
     account_id = request.match_info.get("id", account["id"])
@@ -1151,8 +1159,10 @@ def _masked(key: str) -> str:
 
 # Stripe.js (and localstripe's stand-in) call these with a publishable key in the body.
 _PUBLISHABLE_KEY_PATHS = re.compile(
-    r"/v1/(tokens|sources|payment_intents/\w+/_authenticate|setup_intents/\w+/(confirm|cancel))"
+    r"/v1/(tokens|sources|payment_methods|payment_intents/\w+/(_authenticate|confirm)"
+    r"|setup_intents/\w+/(confirm|cancel))"
 )
+_CONFIRM_PATH = re.compile(r"/v1/payment_intents/(\w+)/confirm")
 
 
 async def _auth_problem(request: web.Request) -> str | None:
@@ -1169,7 +1179,14 @@ async def _auth_problem(request: web.Request) -> str | None:
     if request.method == "POST" and _PUBLISHABLE_KEY_PATHS.fullmatch(request.path):
         data = await server.get_post_data(request, remove_auth=False) or {}
         if str(data.get("key", "")).startswith("pk_test_"):
-            return None
+            confirming = _CONFIRM_PATH.fullmatch(request.path)
+            if confirming is None:
+                return None
+            # As at Stripe: a browser confirms with the publishable key and the client secret.
+            intent = store.get("payment_intent:" + confirming.group(1))
+            if intent is not None and data.get("client_secret") == intent.client_secret:
+                return None
+            return "The client secret does not match this PaymentIntent."
     return (
         "You did not provide an API key. You need to provide your API key in the "
         "Authorization header, using Bearer auth (e.g. 'Authorization: Bearer "
@@ -1305,6 +1322,7 @@ _OVERRIDES: list[tuple[str, re.Pattern[str], _Override]] = [
     ("GET", re.compile(r"/v1/events"), functools.partial(_list_objects, object_type="event")),
     ("GET", re.compile(r"/v1/balance"), _get_balance),
     ("POST", re.compile(r"/v1/payment_intents/(?P<id>[^/]+)/confirm"), _confirm_payment_intent),
+    ("GET", re.compile(r"/js\.stripe\.com/v3/?"), _stripe_js),
 ]
 
 

@@ -41,6 +41,7 @@ class WebinarDraft:
     sessions: str  # one per line: "2026-12-01 16:00, 90" (UTC, minutes)
     capacity: str = ""
     description: str = ""
+    join_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,9 @@ def _checked(draft: WebinarDraft, webinar_id: str, keep: Webinar | None = None) 
     except WebinarInvalid as invalid:
         problems += invalid.problems
         sessions = ()
+    join_url = draft.join_url.strip() or None
+    if join_url and not join_url.startswith(("https://", "http://")):
+        problems.append("The join link must start with https:// (or leave it empty).")
     if problems:
         raise WebinarInvalid(problems)
     return Webinar(
@@ -111,6 +115,7 @@ def _checked(draft: WebinarDraft, webinar_id: str, keep: Webinar | None = None) 
         price_amount=keep.price_amount if keep else None,
         price_currency=keep.price_currency if keep else None,
         sessions=sessions,
+        join_url=join_url,
     )
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from console import connection
+from console import connection, mailer
 from console.access import PermissionDenied
 from console.stripe_gateway import StripeNotConfigured, StripeProblem
 from console.ui.auth import current_actor
@@ -67,4 +67,23 @@ with st.expander("How to connect", expanded=not status.configured):
             "Access": [a for _, a, _ in connection.RESTRICTED_KEY_PERMISSIONS],
             "Why": [w for _, _, w in connection.RESTRICTED_KEY_PERMISSIONS],
         }
+    )
+
+failed_mail = mailer.failed_messages()
+if failed_mail:
+    st.subheader("E-mails that could not be sent")
+    st.error(
+        f"{len(failed_mail)} e-mail(s) failed after retries. Check the SMTP settings "
+        "(SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD); copies wait in "
+        "data/outbox/failed/. Payments and refunds they describe stand."
+    )
+    st.dataframe(
+        {
+            "to": [m[1] for m in failed_mail],
+            "subject": [m[2] for m in failed_mail],
+            "attempts": [m[3] for m in failed_mail],
+            "error": [m[4] for m in failed_mail],
+        },
+        hide_index=True,
+        width="stretch",
     )

@@ -26,6 +26,10 @@ except (LookupError, PermissionDenied) as problem:
 st.query_params["webinar"] = webinar_id
 
 st.title(webinar.title)
+st.markdown(
+    f"[Open the public registration page ↗](/register?webinar={webinar_id}) — share this "
+    "link with registrants, or use it to test the paid flow yourself."
+)
 if flash := st.session_state.pop("webinar_flash", None):
     st.success(flash)
 price = (
@@ -140,13 +144,14 @@ with st.form("edit_webinar"):
         value=webinar.description,
         height=150,
     )
+    join_url = st.text_input("Join link (https://…)", value=webinar.join_url or "")
     saved = st.form_submit_button("Save changes")
 if saved:
     try:
         webinars.update_webinar(
             actor,
             webinar_id,
-            webinars.WebinarDraft(title, organizer, sessions, capacity, description),
+            webinars.WebinarDraft(title, organizer, sessions, capacity, description, join_url),
         )
     except webinars.WebinarInvalid as invalid:
         st.error("Not saved:\n\n" + "\n".join(f"- {p}" for p in invalid.problems))

@@ -79,9 +79,10 @@ with st.form("create_webinar", clear_on_submit=False):
     description = st.text_area(
         "Description, with the cancellation and refund policy", key="new_description"
     )
+    join_url = st.text_input("Join link (https://…)", key="new_join_url")
     created = st.form_submit_button("Create webinar")
 if created:
-    draft = webinars.WebinarDraft(title, organizer, sessions, capacity, description)
+    draft = webinars.WebinarDraft(title, organizer, sessions, capacity, description, join_url)
     try:
         webinar_id = webinars.create_webinar(actor, draft)
     except webinars.WebinarInvalid as invalid:

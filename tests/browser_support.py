@@ -86,6 +86,21 @@ class RunningConsole:
         ).stdout
         return json.loads(out)
 
+    def sync(self) -> None:
+        """`console sync` against this run's local Stripe and database."""
+        env = {
+            **self.env,
+            "STRIPE_API_KEY": "sk_test_local_console",
+            "STRIPE_API_BASE": f"http://127.0.0.1:{self.stripe_port}",
+        }
+        subprocess.run(
+            [sys.executable, "-m", "console", "sync"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+
     def stop(self) -> int:
         os.killpg(self.process.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends
         try:

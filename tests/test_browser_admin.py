@@ -85,3 +85,61 @@ def test_partial_refund_from_the_registrants_page(console, browser):
         if row["amount_refunded"] == 1000
     ]
     assert len(refunded) >= 1
+
+
+def _pay(page, number: str) -> None:
+    page.get_by_test_id("card-number").fill(number)
+    page.get_by_test_id("card-expiry").fill("12 / 30")
+    page.get_by_test_id("card-cvc").fill("123")
+    page.get_by_test_id("pay-button").click()
+
+
+def test_register_and_pay_in_eur_then_see_the_registrant_after_a_sync(console, browser):
+    page = browser.new_page(viewport={"width": 1200, "height": 1800})
+    page.goto(f"{console.url}/register?webinar=wb_demo_11")
+    page.get_by_text("TEST MODE").wait_for(timeout=30_000)
+    page.get_by_label("Your name").fill("Jeanne Browser")
+    page.get_by_label("Your e-mail").fill("jeanne.browser@example.org")
+    page.get_by_role("button", name="Continue to payment").click()
+    page.get_by_test_id("card-number").wait_for(timeout=30_000)
+    screenshot(page, "register-1-card")
+    _pay(page, "4242 4242 4242 4242")
+    page.get_by_text("Payment received: you are registered").wait_for(timeout=30_000)
+    screenshot(page, "register-2-paid")
+
+    console.sync()
+    [row] = [
+        r
+        for r in console.report("registrants", "--webinar", "wb_demo_11")
+        if r["email"] == "jeanne.browser@example.org"
+    ]
+    assert (row["amount_paid"], row["currency"], row["fee"]) == (3900, "eur", 84)  # 1.5% + €0.25
+    page.goto(f"{console.url}/registrants?webinar=wb_demo_11")
+    page.get_by_role("textbox", name="Search name, e-mail or charge").fill("jeanne.browser")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(2000)
+    cells = grid_cells(page)
+    assert "jeanne.browser@example.org" in cells and "€39.00" in cells and "€0.84" in cells
+    screenshot(page, "register-3-registrants")
+
+
+def test_a_declined_card_then_a_good_one_makes_exactly_one_payment(console, browser):
+    page = browser.new_page(viewport={"width": 1200, "height": 1800})
+    page.goto(f"{console.url}/register?webinar=wb_demo_12")
+    page.get_by_label("Your name").fill("Dina Declined")
+    page.get_by_label("Your e-mail").fill("dina.declined@example.org")
+    page.get_by_role("button", name="Continue to payment").click()
+    page.get_by_test_id("card-number").wait_for(timeout=30_000)
+    _pay(page, "4000 0000 0000 0002")
+    page.get_by_text("Your card was declined. Try another card.").wait_for(timeout=30_000)
+    screenshot(page, "register-4-declined")
+    _pay(page, "4242 4242 4242 4242")
+    page.get_by_text("Payment received: you are registered").wait_for(timeout=30_000)
+
+    console.sync()
+    payments = [
+        r
+        for r in console.report("registrants", "--webinar", "wb_demo_12")
+        if r["email"] == "dina.declined@example.org"
+    ]
+    assert len(payments) == 1 and payments[0]["amount_paid"] == 5900

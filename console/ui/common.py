@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from console import analytics, db, refunds, rollups, sync
+from console import analytics, db, refunds, registration, rollups, sync
 from console.i18n import t
 from console.money import format_money
 from console.settings import STALE_AFTER_SECONDS, StripeSettings, stripe_settings
@@ -103,6 +103,7 @@ def sync_now_button(key: str) -> None:
         st.error(t("sync_failed", locale(), reason=problem))
         return
     bar.progress(1.0)
+    registration.settle_from_mirror()
     try:
         refunds.recover(refunds.SYNC_ACTOR)
         refunds.follow_pending(refunds.SYNC_ACTOR)

@@ -1,0 +1,168 @@
+"""Registration and the confirmation e-mail, against the local Stripe and a loopback SMTP."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import icalendar
+import pytest
+
+from console import db, mailer, registration, sync
+from console.catalog import Session, Webinar, save_webinars
+from tests.payments import all_objects
+
+POLICY = "Cancellation and refund policy: full refund until 7 days before; none after."
+SOON = datetime.now(UTC).replace(microsecond=0) + timedelta(days=10)
+
+
+def _webinar(
+    webinar_id="wb_open", price=None, currency=None, capacity=None, status="scheduled", starts=SOON
+):
+    with db.connect(write=True) as con:
+        save_webinars(
+            con,
+            [
+                Webinar(
+                    webinar_id,
+                    "Atelier TVA",
+                    "ann@example.org",
+                    f"Atelier TVA.\n{POLICY}",
+                    capacity,
+                    status,
+                    price,
+                    currency,
+                    (Session(starts, 90), Session(starts + timedelta(days=7), 60)),
+                    join_url="https://meet.example.org/tva",
+                )
+            ],
+        )
+
+
+def _status(email: str) -> str:
+    with db.connect() as con:
+        return con.execute("SELECT status FROM registrants WHERE email = ?", [email]).fetchone()[0]
+
+
+@pytest.fixture
+def local(fresh_stripe, smtp_server):
+    return fresh_stripe, smtp_server
+
+
+def test_free_registration_is_immediate_and_mails_the_policy_and_an_ics(local):
+    _stripe, inbox = local
+    _webinar()
+    registration.register_free("wb_open", "  Zoé Martin ", "Zoe@Example.org")
+
+    assert _status("zoe@example.org") == "registered"
+    [mail] = inbox.messages
+    assert mail["To"] == "zoe@example.org"
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    assert POLICY in text and "Amount paid: Free" in text
+    assert "https://meet.example.org/tva" in text
+    assert POLICY in mail.get_body(preferencelist=("html",)).get_content().replace("&#x27;", "'")
+    [attachment] = [part for part in mail.iter_attachments()]
+    assert attachment.get_filename() == "webinar.ics"
+    calendar = icalendar.Calendar.from_ical(attachment.get_content())
+    events = [event for event in calendar.walk("VEVENT")]
+    assert len(events) == 2
+    assert events[0].decoded("dtstart") == SOON
+    assert str(events[0]["summary"]) == "Atelier TVA"
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ({"status": "cancelled"}, "cancelled: registration is closed"),
+        ({"starts": SOON - timedelta(days=30)}, "already taken place"),
+        ({"capacity": 1}, "This webinar is full"),
+    ],
+)
+def test_registration_refusals(local, setup, message):
+    _webinar(**setup)
+    if "capacity" in setup:
+        registration.register_free("wb_open", "First", "first@example.org")
+    with pytest.raises(registration.RegistrationRefused, match=message):
+        registration.register_free("wb_open", "Zoé", "zoe@example.org")
+
+
+def test_duplicate_email_and_bad_input_are_refused(local):
+    _webinar()
+    registration.register_free("wb_open", "Zoé", "zoe@example.org")
+    with pytest.raises(registration.RegistrationRefused, match="already registered"):
+        registration.register_free("wb_open", "Zoé again", "ZOE@example.org")
+    with pytest.raises(registration.RegistrationRefused, match="not an e-mail address"):
+        registration.register_free("wb_open", "Zoé", "zoe@example")
+    with pytest.raises(registration.RegistrationRefused, match="give your name"):
+        registration.register_free("wb_open", " ", "x@example.org")
+
+
+def test_reload_and_double_submit_reuse_one_payment_intent(local):
+    stripe_local, inbox = local
+    _webinar(price=3900, currency="eur")
+    first = registration.start_paid_registration("wb_open", "Zoé", "zoe@example.org")
+    again = registration.start_paid_registration("wb_open", "Zoé", "zoe@example.org")
+    assert first == again
+    client = stripe_local.client()
+    assert len(all_objects(client, "payment_intents")) == 1
+    intent = all_objects(client, "payment_intents")[0]
+    assert intent.metadata.to_dict() == {
+        "webinar_id": "wb_open",
+        "registrant_email": "zoe@example.org",
+        "registrant_name": "Zoé",
+        "registrant_id": first.registrant_id,
+    }
+    assert _status("zoe@example.org") == "pending_payment"
+    assert not registration.complete_paid_registration(first.registrant_id, first.payment_intent_id)
+
+    # The browser confirms with the card (here through the API, as Stripe.js would).
+    client.v1.payment_intents.confirm(
+        first.payment_intent_id, params={"payment_method": "pm_card_visa"}
+    )
+    assert registration.complete_paid_registration(first.registrant_id, first.payment_intent_id)
+    assert registration.complete_paid_registration(first.registrant_id, first.payment_intent_id)
+    assert _status("zoe@example.org") == "registered"
+    assert len(inbox.messages) == 1  # one confirmation, however often it is checked
+    assert "€39.00 (EUR)" in inbox.messages[0].get_body(("plain",)).get_content()
+    succeeded = [c for c in all_objects(client, "charges") if c.status == "succeeded"]
+    assert len(succeeded) == 1
+
+
+def test_a_closed_browser_is_settled_by_the_next_sync(local):
+    stripe_local, inbox = local
+    _webinar(price=3900, currency="eur")
+    checkout = registration.start_paid_registration("wb_open", "Zoé", "zoe@example.org")
+    stripe_local.client().v1.payment_intents.confirm(
+        checkout.payment_intent_id, params={"payment_method": "pm_card_visa"}
+    )
+    assert _status("zoe@example.org") == "pending_payment"  # the browser never came back
+
+    sync.run_sync()
+    assert registration.settle_from_mirror() == 1
+    assert _status("zoe@example.org") == "registered" and len(inbox.messages) == 1
+
+
+def test_a_failed_email_never_undoes_a_payment_and_is_shown_to_admins(local, monkeypatch):
+    stripe_local, _inbox = local
+    monkeypatch.setenv("SMTP_PORT", "9")  # nothing listens there
+    monkeypatch.setattr(mailer, "SEND_ATTEMPTS", 2)
+    _webinar(price=3900, currency="eur")
+    checkout = registration.start_paid_registration("wb_open", "Zoé", "zoe@example.org")
+    stripe_local.client().v1.payment_intents.confirm(
+        checkout.payment_intent_id, params={"payment_method": "pm_card_visa"}
+    )
+
+    assert registration.complete_paid_registration(
+        checkout.registrant_id, checkout.payment_intent_id
+    )
+
+    assert _status("zoe@example.org") == "registered"
+    [failed] = mailer.failed_messages()
+    assert failed[1] == "zoe@example.org" and failed[3] == 2
+
+
+def test_without_smtp_mail_goes_to_the_outbox(fresh_stripe, tmp_path, monkeypatch):
+    monkeypatch.delenv("SMTP_HOST", raising=False)
+    _webinar()
+    registration.register_free("wb_open", "Zoé", "zoe@example.org")
+    [eml] = (tmp_path / "outbox").glob("*.eml")
+    assert POLICY in eml.read_text()
