@@ -1,8 +1,10 @@
-"""Entry point: page config, language, then navigation over pages/."""
+"""Entry point: page config, language, sign-in, then navigation over the pages one may open."""
 
 import streamlit as st
 
+from console.access import ADMIN, FINANCE, ORGANIZER
 from console.i18n import LOCALES, t
+from console.ui.auth import current_actor, keep_signed_in, sign_in_form, sign_out
 
 st.set_page_config(
     page_title="Webinar payments console", page_icon=":material/credit_card:", layout="wide"
@@ -11,41 +13,56 @@ st.set_page_config(
 with st.sidebar:
     st.selectbox("Language / Langue", options=list(LOCALES), format_func=LOCALES.get, key="locale")
 lang = st.session_state.get("locale", "en")
+EVERYONE = (ADMIN, ORGANIZER, FINANCE)
 
-pages = [
-    st.Page(
-        "pages/revenue.py",
-        title=t("overview", lang),
-        icon=":material/monitoring:",
-        url_path="revenue",
-        default=True,
-    ),
-    st.Page(
-        "pages/registrants.py",
-        title=t("registrants", lang),
-        icon=":material/receipt_long:",
-        url_path="registrants",
-    ),
-    st.Page("pages/fees.py", title=t("fees", lang), icon=":material/payments:", url_path="fees"),
-    st.Page(
+# (script, title, icon, url path, roles that see it in the menu); each page checks again.
+PAGES = (
+    ("pages/revenue.py", t("overview", lang), "monitoring", "revenue", EVERYONE),
+    ("pages/registrants.py", t("registrants", lang), "receipt_long", "registrants", EVERYONE),
+    ("pages/fees.py", t("fees", lang), "payments", "fees", (ADMIN, FINANCE)),
+    (
         "pages/reconciliation.py",
-        title=t("reconciliation", lang),
-        icon=":material/balance:",
-        url_path="reconciliation",
+        t("reconciliation", lang),
+        "balance",
+        "reconciliation",
+        (ADMIN, FINANCE),
     ),
-    st.Page("pages/sync_status.py", title=t("sync", lang), icon=":material/sync:", url_path="sync"),
-    st.Page("pages/webinars.py", title="Webinars", icon=":material/event:", url_path="webinars"),
-    st.Page(
-        "pages/webinar.py", title="Webinar", icon=":material/edit_calendar:", url_path="webinar"
-    ),
-    st.Page(
-        "pages/register.py", title="Register", icon=":material/how_to_reg:", url_path="register"
-    ),
-    st.Page(
-        "pages/connection.py",
-        title="Stripe connection",
-        icon=":material/link:",
-        url_path="connection",
-    ),
-]
-st.navigation(pages).run()
+    ("pages/sync_status.py", t("sync", lang), "sync", "sync", (ADMIN, FINANCE)),
+    ("pages/webinars.py", "Webinars", "event", "webinars", (ADMIN, ORGANIZER)),
+    ("pages/webinar.py", "Webinar", "edit_calendar", "webinar", (ADMIN, ORGANIZER)),
+    ("pages/connection.py", "Stripe connection", "link", "connection", (ADMIN,)),
+    ("pages/audit.py", "Audit log", "history", "audit", (ADMIN,)),
+)
+
+actor = current_actor()
+register = st.Page(
+    "pages/register.py", title="Register", icon=":material/how_to_reg:", url_path="register"
+)
+if actor is None:
+    pages = [
+        st.Page(
+            sign_in_form, title="Sign in", icon=":material/login:", url_path="sign-in", default=True
+        )
+    ]
+else:
+    pages = [
+        st.Page(script, title=title, icon=f":material/{icon}:", url_path=path, default=index == 0)
+        for index, (script, title, icon, path, _) in enumerate(PAGES)
+    ]
+pages.append(register)
+navigation = st.navigation(pages, position="hidden")
+
+with st.sidebar:
+    if actor is not None:
+        for page, (_, _, _, _, roles) in zip(pages, PAGES, strict=False):
+            if actor.role in roles:
+                st.page_link(page)
+        st.page_link(register)
+        keep_signed_in()
+        st.caption(f"Signed in as {actor.email} ({actor.role or 'no role'})")
+        if st.button("Sign out", key="sign_out"):
+            sign_out()
+            st.rerun()
+    else:
+        st.page_link(register)
+navigation.run()

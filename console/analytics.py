@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from console import db
+from console.access import ADMIN, FINANCE, ORGANIZER, Actor, organizer_scope, require
 from console.csv_export import to_csv_bytes
 
 GRAINS = ("day", "week", "month")
@@ -52,12 +53,19 @@ class RevenueFilter:
             clauses.append("list_contains($webinars, d.webinar_id)")
             params["webinars"] = list(self.webinar_ids)
         if self.organizer:
-            clauses.append("w.organizer_email = $organizer")
+            clauses.append("lower(w.organizer_email) = lower($organizer)")
             params["organizer"] = self.organizer
         if self.currency:
             clauses.append("(d.currency = $currency OR d.settlement_currency = $currency)")
             params["currency"] = self.currency
         return " AND ".join(clauses), params
+
+
+def _scoped(actor: Actor, selection: RevenueFilter) -> RevenueFilter:
+    """Organizers see their own webinars only: in tables, charts, totals and exports."""
+    require(actor, ADMIN, ORGANIZER, FINANCE)
+    scope = organizer_scope(actor)
+    return selection if scope is None else replace(selection, organizer=scope)
 
 
 def _frame(sql: str, params: dict | None = None) -> pd.DataFrame:
@@ -68,8 +76,9 @@ def _frame(sql: str, params: dict | None = None) -> pd.DataFrame:
 # --- revenue ------------------------------------------------------------------------------
 
 
-def kpis(livemode: bool, selection: RevenueFilter) -> pd.DataFrame:
+def kpis(actor: Actor, livemode: bool, selection: RevenueFilter) -> pd.DataFrame:
     """Per currency: gross, refunded, fees, net, paid registrants; and the previous period's."""
+    selection = _scoped(actor, selection)
     current = _totals_by_currency(livemode, selection)
     before = selection.previous()
     if before is None:
@@ -111,8 +120,11 @@ def _totals_by_currency(livemode: bool, selection: RevenueFilter) -> pd.DataFram
     return _frame(sql, params)
 
 
-def revenue_over_time(livemode: bool, selection: RevenueFilter, grain: str) -> pd.DataFrame:
+def revenue_over_time(
+    actor: Actor, livemode: bool, selection: RevenueFilter, grain: str
+) -> pd.DataFrame:
     """Gross, refunds and net per period start (day, week or month) and currency."""
+    selection = _scoped(actor, selection)
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {GRAINS}")
     where, params = selection.where(livemode)
@@ -127,8 +139,9 @@ def revenue_over_time(livemode: bool, selection: RevenueFilter, grain: str) -> p
     return _frame(sql, params)
 
 
-def revenue_by_webinar(livemode: bool, selection: RevenueFilter) -> pd.DataFrame:
+def revenue_by_webinar(actor: Actor, livemode: bool, selection: RevenueFilter) -> pd.DataFrame:
     """One row per (webinar, currency), as `console report revenue` for the same selection."""
+    selection = _scoped(actor, selection)
     where, params = selection.where(livemode)
     sql = f"""
     SELECT d.webinar_id, any_value(w.title) AS title,
@@ -153,28 +166,39 @@ class FilterChoices:
     last_day: date | None
 
 
-def filter_choices(livemode: bool) -> FilterChoices:
+def filter_choices(actor: Actor, livemode: bool) -> FilterChoices:
+    """Webinars, organizers and currencies this actor may filter on."""
+    require(actor, ADMIN, ORGANIZER, FINANCE)
+    scope = {"livemode": livemode, "scope": organizer_scope(actor)}
     with db.connect() as con:
         webinars = con.execute(
             """
-            SELECT id, coalesce(any_value(title), id) FROM (
-                SELECT webinar_id AS id, NULL AS title FROM revenue_daily WHERE livemode = ?
-                UNION ALL SELECT webinar_id, title FROM webinars
-            ) GROUP BY id ORDER BY 2
+            WITH known AS (
+                SELECT webinar_id AS id, NULL AS title FROM revenue_daily
+                WHERE livemode = $livemode AND $scope IS NULL
+                UNION ALL
+                SELECT webinar_id, title FROM webinars
+                WHERE $scope IS NULL OR lower(organizer_email) = $scope
+            )
+            SELECT id, coalesce(any_value(title), id) FROM known GROUP BY id ORDER BY 2
             """,
-            [livemode],
+            scope,
         ).fetchall()
         organizers = [
             row[0]
             for row in con.execute(
-                "SELECT DISTINCT organizer_email FROM webinars ORDER BY 1"
+                "SELECT DISTINCT lower(organizer_email) FROM webinars "
+                "WHERE $scope IS NULL OR lower(organizer_email) = $scope ORDER BY 1",
+                {"scope": scope["scope"]},
             ).fetchall()
         ]
         currencies = [
             row[0]
             for row in con.execute(
-                "SELECT DISTINCT currency FROM revenue_daily WHERE livemode = ? ORDER BY 1",
-                [livemode],
+                "SELECT DISTINCT d.currency FROM revenue_daily d LEFT JOIN webinars w "
+                "USING (webinar_id) WHERE d.livemode = $livemode AND ($scope IS NULL OR "
+                "lower(w.organizer_email) = $scope) ORDER BY 1",
+                scope,
             ).fetchall()
         ]
         first_day, last_day = con.execute(
@@ -194,6 +218,7 @@ REGISTRANT_SORTS = {
 
 
 def registrant_rows(
+    actor: Actor,
     livemode: bool,
     webinar_id: str,
     search: str = "",
@@ -201,6 +226,7 @@ def registrant_rows(
     limit: int | None = None,
 ) -> pd.DataFrame:
     """Everyone who paid for the webinar (and, for a free one, everyone registered)."""
+    require(actor, ADMIN, ORGANIZER, FINANCE)
     order = REGISTRANT_SORTS.get(sort, REGISTRANT_SORTS["paid_at"])
     dashboard = f"{DASHBOARD}/{'' if livemode else 'test/'}payments/"
     sql = f"""
@@ -222,10 +248,12 @@ def registrant_rows(
         WHERE r.webinar_id = $webinar AND w.price_amount IS NULL AND r.status <> 'cancelled'
     )
     SELECT * FROM (SELECT * FROM paid UNION ALL SELECT * FROM free)
-    WHERE $search = ''
+    WHERE ($scope IS NULL OR $webinar IN (SELECT webinar_id FROM webinars
+                                          WHERE lower(organizer_email) = $scope))
+      AND ($search = ''
        OR contains(lower(coalesce(name, '')), $search)
        OR contains(lower(coalesce(email, '')), $search)
-       OR contains(lower(coalesce(charge_id, '')), $search)
+       OR contains(lower(coalesce(charge_id, '')), $search))
     ORDER BY {order}
     LIMIT $limit
     """  # noqa: S608 - order comes from REGISTRANT_SORTS
@@ -235,17 +263,21 @@ def registrant_rows(
             "livemode": livemode,
             "webinar": webinar_id,
             "limit": limit,
+            "scope": organizer_scope(actor),
             "search": search.strip().lower(),
             "dashboard": dashboard,
         },
     )
 
 
-def registrant_count(livemode: bool, webinar_id: str) -> int:
+def registrant_count(actor: Actor, livemode: bool, webinar_id: str) -> int:
+    require(actor, ADMIN, ORGANIZER, FINANCE)
     with db.connect() as con:
         row = con.execute(
-            "SELECT count(*) FROM charge_facts WHERE livemode = ? AND webinar_id = ?",
-            [livemode, webinar_id],
+            "SELECT count(*) FROM charge_facts WHERE livemode = $livemode AND webinar_id = "
+            "$webinar AND ($scope IS NULL OR webinar_id IN (SELECT webinar_id FROM webinars "
+            "WHERE lower(organizer_email) = $scope))",
+            {"livemode": livemode, "webinar": webinar_id, "scope": organizer_scope(actor)},
         ).fetchone()
     return int(row[0])
 
@@ -269,8 +301,9 @@ def registrants_csv(frame: pd.DataFrame) -> bytes:
 # --- fees ---------------------------------------------------------------------------------
 
 
-def fees_by_month(livemode: bool) -> pd.DataFrame:
+def fees_by_month(actor: Actor, livemode: bool) -> pd.DataFrame:
     """Per settlement currency and month: gross, fees, refunds, net, rate, fee per payment."""
+    require(actor, ADMIN, FINANCE)
     frame = _frame(
         "SELECT * EXCLUDE (livemode) FROM fees_by_month WHERE livemode = $livemode "
         "ORDER BY settlement_currency, month",
@@ -294,8 +327,9 @@ def _divide_half_up(amount: int, count: int) -> int:
     return (2 * int(amount) + int(count)) // (2 * int(count))
 
 
-def fee_breakdown(livemode: bool) -> pd.DataFrame:
+def fee_breakdown(actor: Actor, livemode: bool) -> pd.DataFrame:
     """Fees by `fee_details` type and settlement currency."""
+    require(actor, ADMIN, FINANCE)
     return _frame(
         "SELECT * EXCLUDE (livemode) FROM fees_by_type WHERE livemode = $livemode "
         "ORDER BY settlement_currency, fee_type",

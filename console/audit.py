@@ -53,3 +53,27 @@ def webinar_log(actor: Actor, webinar_id: str) -> pd.DataFrame:
             "FROM audit_log WHERE webinar_id = ? ORDER BY logged_at DESC",
             [webinar_id],
         ).df()
+
+
+def actions(actor: Actor) -> list[str]:
+    require(actor, ADMIN)
+    with db.connect() as con:
+        return [
+            row[0]
+            for row in con.execute("SELECT DISTINCT action FROM audit_log ORDER BY 1").fetchall()
+        ]
+
+
+def search(
+    actor: Actor, who: str = "", action: str | None = None, webinar_id: str = ""
+) -> pd.DataFrame:
+    """Entries matching the filters, newest first (admins only)."""
+    require(actor, ADMIN)
+    with db.connect() as con:
+        return con.execute(
+            "SELECT logged_at, actor, action, webinar_id, subject, amount, currency, reason, "
+            "stripe_id, before, after FROM audit_log WHERE contains(lower(actor), lower(?)) "
+            "AND (? IS NULL OR action = ?) AND (? = '' OR webinar_id = ?) "
+            "ORDER BY logged_at DESC",
+            [who.strip(), action, action, webinar_id.strip(), webinar_id.strip()],
+        ).df()

@@ -29,6 +29,18 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--webinar", help="webinar id (registrants report)")
     report.add_argument("--format", choices=["table", "json", "csv"], default="table")
 
+    users = commands.add_parser("users", help="local accounts (when OIDC is not configured)")
+    user_commands = users.add_subparsers(dest="users_command", required=True)
+    add = user_commands.add_parser("add", help="create an account or change its role")
+    add.add_argument("email")
+    add.add_argument("--role", required=True, choices=["admin", "organizer", "finance"])
+    add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input instead of prompting",
+    )
+    user_commands.add_parser("list", help="list accounts and roles")
+
     run = commands.add_parser("run", help="local Stripe + demo + sync + the console (make run)")
     run.add_argument("--port", type=int, default=8501)
     run.add_argument("--stripe-port", type=int, default=12111)
@@ -70,6 +82,11 @@ def cmd_demo(_args: argparse.Namespace) -> int:
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(summary.text())
+    from console.demo import create_demo_users
+
+    for email, role, password in create_demo_users():
+        # Shown once: only the hash is kept.
+        print(f"demo sign-in ({role}): {email} / {password}")
     return 0
 
 
@@ -77,9 +94,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from console.sync import SyncError, SyncProgress, run_sync
 
     def show(progress: SyncProgress) -> None:
+        left = progress.estimated_seconds_left
         print(
             f"\r  {progress.phase:<28} {progress.objects:>9} objects  {progress.requests:>7} "
-            f"requests  {progress.requests_per_second:6.1f} req/s",
+            f"requests  {progress.requests_per_second:6.1f} req/s"
+            + (f"  about {left:,.0f} s left   " if left is not None else ""),
             end="",
             file=sys.stderr,
             flush=True,
@@ -98,20 +117,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def _settle_open_refunds() -> None:
-    """A refund whose answer was lost in a crash is found and recorded after a sync."""
-    from console import refunds, registration
-    from console.stripe_gateway import StripeProblem
+    """A refund whose answer was lost, a payment whose browser closed: found after a sync."""
+    from console.operations import settle_after_sync
 
-    paid = registration.settle_from_mirror()
-    if paid:
-        print(f"confirmed {paid} paid registration(s) whose browser closed before the end")
-    try:
-        settled = refunds.recover(refunds.SYNC_ACTOR) + refunds.follow_pending(refunds.SYNC_ACTOR)
-    except StripeProblem as problem:
-        print(f"console: open refunds not checked: {problem}", file=sys.stderr)
-        return
-    if settled:
-        print(f"settled {settled} open refund request(s)")
+    for warning in settle_after_sync():
+        print(f"console: {warning}", file=sys.stderr)
 
 
 def _report_frame(args: argparse.Namespace):
@@ -142,6 +152,29 @@ def _table(frame, report: str) -> str:
     return with_formatted_money(frame, report).to_string(index=False)
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    import getpass
+
+    from console import auth
+
+    if args.users_command == "list":
+        for email, role in sorted(auth.local_users().items()):
+            print(f"{email}\t{role}")
+        return 0
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"Password for {args.email}: ")
+        if getpass.getpass("Again: ") != password:
+            return _fail("the two passwords differ; nothing was changed.")
+    try:
+        auth.add_user(args.email, args.role, password)
+    except ValueError as problem:
+        return _fail(str(problem))
+    print(f"{args.email.strip().lower()} can sign in as {args.role}.")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from console.launcher import run_console
 
@@ -153,6 +186,7 @@ COMMANDS = {
     "demo": cmd_demo,
     "sync": cmd_sync,
     "report": cmd_report,
+    "users": cmd_users,
     "run": cmd_run,
 }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import secrets
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -65,6 +66,28 @@ SHARE_DECLINED = 0.04
 SHARE_UNPAID = 0.17  # checkout started, never paid
 SHARE_FULL_REFUND = 0.05
 SHARE_PARTIAL_REFUND = 0.03
+
+
+# One account per role; the organizer owns most demo webinars.
+DEMO_USERS = (
+    ("admin@example.org", "admin"),
+    ("james.wilson@example.org", "organizer"),
+    ("finance@example.org", "finance"),
+)
+
+
+def create_demo_users() -> list[tuple[str, str, str]]:
+    """Accounts for the roles that have none yet; returns (email, role, password) once."""
+    from console import auth
+
+    existing = set(auth.local_users().values())
+    created = []
+    for email, role in DEMO_USERS:
+        if role not in existing:
+            password = secrets.token_urlsafe(12)
+            auth.add_user(email, role, password, by="console demo")
+            created.append((email, role, password))
+    return created
 
 
 class DemoRefused(RuntimeError):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from console import db, stripe_gateway
+from console.access import ADMIN, FINANCE, Actor, require
 from console.settings import StripeSettings, stripe_settings
 
 # (Stripe list, mirror table, fields compared)
@@ -133,9 +134,12 @@ def _totals(console_txns: dict[str, dict], stripe_txns: list[dict], balance: dic
 
 
 def reconcile(
-    settings: StripeSettings | None = None, on_page: Callable[[int], None] | None = None
+    actor: Actor,
+    settings: StripeSettings | None = None,
+    on_page: Callable[[int], None] | None = None,
 ) -> Reconciliation:
-    """Compare the mirror with what Stripe's API reports now."""
+    """Compare the mirror with what Stripe's API reports now (admins and finance)."""
+    require(actor, ADMIN, FINANCE)
     settings = settings or stripe_settings()
     client = stripe_gateway.client(settings)
     differences: list[dict] = []

@@ -341,4 +341,19 @@ SCHEMA_STATEMENTS = (
         after JSON
     )
     """,
+    """
+    CREATE TABLE IF NOT EXISTS signin_failures (
+        email VARCHAR PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        locked_until TIMESTAMPTZ
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS console_sessions (
+        token_hash VARCHAR PRIMARY KEY,
+        email VARCHAR NOT NULL,
+        role VARCHAR NOT NULL,
+        expires_at TIMESTAMPTZ NOT NULL
+    )
+    """,
 )

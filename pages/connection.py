@@ -3,11 +3,11 @@
 import streamlit as st
 
 from console import connection, mailer
-from console.access import PermissionDenied
+from console.access import ADMIN, PermissionDenied
 from console.stripe_gateway import StripeNotConfigured, StripeProblem
-from console.ui.auth import current_actor
+from console.ui.auth import page_guard
 
-actor = current_actor()
+actor = page_guard(ADMIN)
 st.title("Stripe connection")
 try:
     status = connection.connection_status(actor)

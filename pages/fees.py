@@ -3,17 +3,20 @@
 import streamlit as st
 
 from console import analytics
+from console.access import ADMIN, FINANCE
 from console.i18n import t
 from console.ui import charts
+from console.ui.auth import page_guard
 from console.ui.common import cached, data_version, export_name, locale, money, page_header
 
+actor = page_guard(ADMIN, FINANCE)
 settings = page_header("fees")
 if settings is None:
     st.stop()
 lang = locale()
 version = data_version(settings.livemode)
 
-monthly = cached("fees_by_month", version, settings.livemode)
+monthly = cached("fees_by_month", version, actor, settings.livemode)
 if monthly.empty:
     st.info(t("no_payments", lang))
     st.stop()
@@ -68,7 +71,7 @@ st.plotly_chart(
 )
 
 st.subheader(t("fee_breakdown", lang))
-breakdown = cached("fee_breakdown", version, settings.livemode)
+breakdown = cached("fee_breakdown", version, actor, settings.livemode)
 if currency:
     breakdown = breakdown[breakdown["settlement_currency"] == currency]
 breakdown_shown = breakdown.copy().astype(object)

@@ -3,16 +3,19 @@
 import streamlit as st
 
 from console import reconciliation
+from console.access import ADMIN, FINANCE
 from console.i18n import t
 from console.stripe_gateway import StripeProblem
+from console.ui.auth import page_guard
 from console.ui.common import locale, money, page_header, sync_now_button
 
+actor = page_guard(ADMIN, FINANCE)
 settings = page_header("reconciliation")
 if settings is None:
     st.stop()
 lang = locale()
 
-sync_now_button("reconciliation_sync")
+sync_now_button(actor, "reconciliation_sync")
 if st.button(t("compare_now", lang), key="compare_now") or "reconciliation" not in st.session_state:
     bar = st.progress(0.0)
     seen = {"objects": 0}
@@ -25,7 +28,9 @@ if st.button(t("compare_now", lang), key="compare_now") or "reconciliation" not 
         )
 
     try:
-        st.session_state["reconciliation"] = reconciliation.reconcile(settings, on_page=advance)
+        st.session_state["reconciliation"] = reconciliation.reconcile(
+            actor, settings, on_page=advance
+        )
     except StripeProblem as problem:
         bar.empty()
         st.error(str(problem))

@@ -3,18 +3,20 @@
 import streamlit as st
 
 from console import analytics, refunds
+from console.access import ADMIN, FINANCE, ORGANIZER
 from console.i18n import t
 from console.stripe_gateway import StripeProblem
-from console.ui.auth import current_actor
+from console.ui.auth import page_guard
 from console.ui.common import cached, data_version, export_name, locale, money, page_header
 from console.ui.refund_panel import cancel_without_refund_panel, refund_panel, refund_requests_table
 
+actor = page_guard(ADMIN, ORGANIZER, FINANCE)
 settings = page_header("registrants")
 if settings is None:
     st.stop()
 lang = locale()
 version = data_version(settings.livemode)
-webinars = analytics.filter_choices(settings.livemode).webinars
+webinars = analytics.filter_choices(actor, settings.livemode).webinars
 
 # Arrive with ?webinar=ID, from a row of the revenue table, or choose here.
 wanted = st.query_params.get("webinar") or st.session_state.pop("registrants_webinar", None)
@@ -30,7 +32,6 @@ if webinar_id is None:
     st.info(t("no_payments", lang))
     st.stop()
 st.query_params["webinar"] = webinar_id
-actor = current_actor()
 if flash := st.session_state.pop("refund_flash", None):
     st.success(flash)
 try:
@@ -49,7 +50,9 @@ sort = right.selectbox(
     format_func=lambda s: t(s, lang),
 )
 SHOWN_ROWS = 1000  # more is for the CSV: a table of 25,000 rows helps nobody
-rows = cached("registrant_rows", version, settings.livemode, webinar_id, search, sort, SHOWN_ROWS)
+rows = cached(
+    "registrant_rows", version, actor, settings.livemode, webinar_id, search, sort, SHOWN_ROWS
+)
 if rows.empty:
     st.info(t("no_payments", lang))
     st.stop()
@@ -60,7 +63,7 @@ for column in ("amount_paid", "amount_refunded", "fee"):
         money(v, c) if c else "—" for v, c in zip(rows[column], rows["currency"], strict=True)
     ]
 shown["status"] = [t(f"status_{status}", lang) for status in rows["status"]]
-total = analytics.registrant_count(settings.livemode, webinar_id)
+total = analytics.registrant_count(actor, settings.livemode, webinar_id)
 if len(rows) == SHOWN_ROWS and total > SHOWN_ROWS:
     st.caption(t("first_rows", lang, shown=SHOWN_ROWS, total=total))
 st.dataframe(
@@ -85,7 +88,7 @@ st.download_button(
     t("download_csv", lang),
     # Built on click, with every row, not only those shown.
     lambda: analytics.registrants_csv(
-        analytics.registrant_rows(settings.livemode, webinar_id, search, sort)
+        analytics.registrant_rows(actor, settings.livemode, webinar_id, search, sort)
     ),
     file_name=export_name(f"registrants_{webinar_id}", settings),
     mime="text/csv",

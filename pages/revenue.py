@@ -5,17 +5,20 @@ from datetime import UTC, datetime, timedelta
 import streamlit as st
 
 from console import analytics
+from console.access import ADMIN, FINANCE, ORGANIZER
 from console.csv_export import to_csv_bytes
 from console.i18n import t
 from console.ui import charts
+from console.ui.auth import page_guard
 from console.ui.common import cached, data_version, export_name, locale, money, page_header
 
+actor = page_guard(ADMIN, ORGANIZER, FINANCE)
 settings = page_header("overview")
 if settings is None:
     st.stop()
 lang = locale()
 version = data_version(settings.livemode)
-choices = analytics.filter_choices(settings.livemode)
+choices = analytics.filter_choices(actor, settings.livemode)
 
 PERIODS = {"30": 30, "90": 90, "365": 365, "all": None}
 PERIOD_LABELS = {
@@ -56,7 +59,7 @@ selection = analytics.RevenueFilter(
     currency=currency,
 )
 
-kpis = cached("kpis", version, settings.livemode, selection)
+kpis = cached("kpis", version, actor, settings.livemode, selection)
 if kpis.empty:
     st.info(t("no_payments", lang))
     st.stop()
@@ -103,12 +106,12 @@ grain = st.radio(
     key="grain",
     format_func=lambda g: t("month_grain" if g == "month" else g, lang),
 )
-over_time = cached("revenue_over_time", version, settings.livemode, selection, grain)
+over_time = cached("revenue_over_time", version, actor, settings.livemode, selection, grain)
 labels = {"gross": t("gross", lang), "net": t("net", lang)}
 st.plotly_chart(charts.revenue_over_time(over_time, lang, labels), width="stretch")
 
 st.subheader(t("per_webinar", lang))
-by_webinar = cached("revenue_by_webinar", version, settings.livemode, selection)
+by_webinar = cached("revenue_by_webinar", version, actor, settings.livemode, selection)
 shown = by_webinar.copy().astype(object)
 for column, currency_column in (
     ("gross", "currency"),

@@ -3,10 +3,13 @@
 import streamlit as st
 
 from console import sync
+from console.access import ADMIN, FINANCE
 from console.i18n import t
 from console.settings import stripe_settings
+from console.ui.auth import page_guard
 from console.ui.common import locale, mode_banner, sync_now_button
 
+actor = page_guard(ADMIN, FINANCE)
 lang = locale()
 st.title(t("sync", lang))
 settings = stripe_settings()
@@ -15,7 +18,7 @@ if not settings.api_key:
     st.stop()
 mode_banner(settings)
 
-sync_now_button("sync_page_button")
+sync_now_button(actor, "sync_page_button")
 runs = sync.recent_runs(settings.livemode)
 if runs.empty:
     st.info(t("no_sync", lang))

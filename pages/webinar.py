@@ -3,16 +3,16 @@
 import streamlit as st
 
 from console import audit, cancellations, pricing, webinars
-from console.access import PermissionDenied
+from console.access import ADMIN, ORGANIZER, PermissionDenied
 from console.connection import NotVerified
 from console.money import SUPPORTED, MoneyError, format_money
 from console.presentation import price_text
 from console.stripe_gateway import StripeNotConfigured, StripeProblem
-from console.ui.auth import current_actor
+from console.ui.auth import page_guard
 from console.ui.common import locale
 from console.ui.jobs import run_job
 
-actor = current_actor()
+actor = page_guard(ADMIN, ORGANIZER)
 lang = locale()
 webinar_id = st.query_params.get("webinar") or st.session_state.get("webinar_page_id")
 if not webinar_id:

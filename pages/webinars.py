@@ -3,13 +3,13 @@
 import streamlit as st
 
 from console import webinars
-from console.access import PermissionDenied
+from console.access import ADMIN, ORGANIZER, PermissionDenied
 from console.presentation import amounts_text, price_text
 from console.settings import stripe_settings
-from console.ui.auth import current_actor
+from console.ui.auth import page_guard
 from console.ui.common import locale
 
-actor = current_actor()
+actor = page_guard(ADMIN, ORGANIZER)
 lang = locale()
 settings = stripe_settings()
 st.title("Webinars")

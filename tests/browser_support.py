@@ -17,6 +17,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
+ADMIN_EMAIL, ADMIN_PASSWORD = "admin@example.org", "browser-test-password"
 # Chromium's background services try the (closed) network; keep them off.
 CHROMIUM_ARGS = [
     "--headless",
@@ -41,6 +42,26 @@ class RunningConsole:
         self.env = {**os.environ, "CONSOLE_DB": str(data_dir / "console.duckdb")}
         self.env.pop("STRIPE_API_KEY", None)
         self.port, self.stripe_port = free_port(), free_port()
+        # The console needs sign-in: an admin whose password the tests know.
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "console",
+                "users",
+                "add",
+                ADMIN_EMAIL,
+                "--role",
+                "admin",
+                "--password-stdin",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            input=ADMIN_PASSWORD + "\n",
+            text=True,
+            check=True,
+            capture_output=True,
+        )
         self.output: list[str] = []
         self.process = subprocess.Popen(
             [
@@ -138,3 +159,17 @@ def screenshot(page, name: str) -> None:
 def grid_cells(page) -> list[str]:
     """Texts of the data-grid cells (Streamlit's tables draw on a canvas, with accessible cells)."""
     return page.locator('[data-testid="stDataFrame"] [role="gridcell"]').all_inner_texts()
+
+
+def sign_in(page, url: str, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD) -> None:
+    """Sign in through the form; the session cookie keeps the page signed in after that."""
+    page.goto(url)
+    page.get_by_role("textbox", name="E-mail").fill(email)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text(f"Signed in as {email}").wait_for(timeout=30_000)
+    for _ in range(100):  # the cookie is written by the page's script, just after
+        if any(c["name"] == "console_session" for c in page.context.cookies()):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the session cookie was not set")

@@ -116,7 +116,8 @@ def test_connection_page_when_stripe_is_unreachable(monkeypatch, tmp_path):
 
 def test_connection_page_is_for_admins_only(fresh_stripe):
     app = _app("pages/connection.py", actor=Actor("fin@example.org", FINANCE))
-    assert "Not allowed" in app.error[0].value
+    assert app.title[0].value == "Not allowed"
+    assert "does not give access" in app.error[0].value
     assert not app.button
 
 

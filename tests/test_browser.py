@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from console.money import format_money
-from tests.browser_support import RunningConsole, port_is_free, screenshot
+from tests.browser_support import RunningConsole, port_is_free, screenshot, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +43,7 @@ def _shot(page, name: str) -> None:
 
 def test_make_run_serves_the_revenue_page_with_demo_figures(first_run, browser, first_run_revenue):
     page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    sign_in(page, first_run.url)
     page.goto(first_run.url)
     shown = _metric_values(page)
     _shot(page, "1-revenue")
@@ -59,6 +60,7 @@ def test_make_run_serves_the_revenue_page_with_demo_figures(first_run, browser, 
 
 def test_walk_overview_to_registrants_to_csv(first_run, browser, tmp_path):
     page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    sign_in(page, first_run.url)
     page.goto(first_run.url)
     _metric_values(page)
     page.get_by_role("combobox", name="Webinar", exact=True).click()
@@ -109,6 +111,7 @@ def test_second_make_run_reuses_the_demo_without_duplicating_it(
         assert any("already in place" in line for line in console.output), console.output
         assert console.report("revenue") == first_run_revenue
         page = browser.new_page()
+        sign_in(page, console.url)
         page.goto(console.url)
         assert _metric_values(page)
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import RunningConsole, grid_cells, screenshot
+from tests.browser_support import RunningConsole, grid_cells, screenshot, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +32,7 @@ def _review_price(page, amount: str) -> None:
 
 def test_create_price_list_and_refuse_ten_cents(console, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    sign_in(page, console.url)
     page.goto(f"{console.url}/webinars")
     page.get_by_label("Title").fill("Browser-made webinar")
     page.get_by_label("Sessions (UTC)").fill("2027-05-04 15:00, 90")
@@ -66,6 +67,7 @@ def test_create_price_list_and_refuse_ten_cents(console, browser):
 
 def test_partial_refund_from_the_registrants_page(console, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 2200})
+    sign_in(page, console.url)
     page.goto(f"{console.url}/registrants?webinar=wb_demo_03")
     page.get_by_text("Refund a payment").wait_for(timeout=60_000)
     page.get_by_text("Part of it").click()
@@ -96,6 +98,7 @@ def _pay(page, number: str) -> None:
 
 def test_register_and_pay_in_eur_then_see_the_registrant_after_a_sync(console, browser):
     page = browser.new_page(viewport={"width": 1200, "height": 1800})
+    sign_in(page, console.url)
     page.goto(f"{console.url}/register?webinar=wb_demo_11")
     page.get_by_text("TEST MODE").wait_for(timeout=30_000)
     page.get_by_label("Your name").fill("Jeanne Browser")
@@ -125,6 +128,7 @@ def test_register_and_pay_in_eur_then_see_the_registrant_after_a_sync(console, b
 
 def test_a_declined_card_then_a_good_one_makes_exactly_one_payment(console, browser):
     page = browser.new_page(viewport={"width": 1200, "height": 1800})
+    sign_in(page, console.url)
     page.goto(f"{console.url}/register?webinar=wb_demo_12")
     page.get_by_label("Your name").fill("Dina Declined")
     page.get_by_label("Your e-mail").fill("dina.declined@example.org")

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from console import analytics, db, reports, sync
+from console.access import ADMIN, Actor
 from console.catalog import Registration, Webinar, save_registrations, save_webinars
 from console.money import format_money
 from tests.payments import all_objects, pay, refund, stripe_revenue
@@ -28,8 +29,12 @@ def _clear_streamlit_caches():
     st.cache_resource.clear()
 
 
-def _app(page: str | None = None, **query) -> AppTest:
+ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
+
+
+def _app(page: str | None = None, actor: Actor = ADMIN_ACTOR, **query) -> AppTest:
     app = AppTest.from_file(str(APP), default_timeout=60)
+    app.session_state["actor"] = actor
     for key, value in query.items():
         app.query_params[key] = value
     app.run()
@@ -161,7 +166,7 @@ def test_revenue_chart_grain_and_export(shop):
         assert not app.exception
     assert app.get("plotly_chart")
     assert app.get("download_button")
-    exported = analytics.revenue_by_webinar(False, analytics.RevenueFilter())
+    exported = analytics.revenue_by_webinar(ADMIN_ACTOR, False, analytics.RevenueFilter())
     assert list(exported["gross"]) == [
         row["gross"] for row in reports.records(reports.revenue(livemode=False))
     ]
@@ -222,7 +227,7 @@ def test_registrants_search_sort_and_export(shop):
 
 
 def test_registrants_export_neutralises_formulas(shop):
-    rows = analytics.registrant_rows(False, "wb_c")
+    rows = analytics.registrant_rows(ADMIN_ACTOR, False, "wb_c")
     exported = analytics.registrants_csv(rows).decode()
     assert "'=HYPERLINK" in exported
     assert "\n=HYPERLINK" not in exported and ",=HYPERLINK" not in exported

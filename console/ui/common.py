@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from console import analytics, db, refunds, registration, rollups, sync
+from console import analytics, db, operations, rollups, sync
+from console.access import Actor
 from console.i18n import t
 from console.money import format_money
 from console.settings import STALE_AFTER_SECONDS, StripeSettings, stripe_settings
-from console.stripe_gateway import StripeProblem
 
 
 def locale() -> str:
@@ -72,7 +72,7 @@ def export_name(stem: str, settings: StripeSettings) -> str:
     return f"{stem}{'' if settings.livemode else '_TEST_MODE'}.csv"
 
 
-def sync_now_button(key: str) -> None:
+def sync_now_button(actor: Actor, key: str) -> None:
     """A “Sync now” button that shows progress, then refreshes every cached figure."""
     if not st.button(t("sync_now", locale()), key=key, type="primary"):
         return
@@ -97,17 +97,13 @@ def sync_now_button(key: str) -> None:
         )
 
     try:
-        result = sync.run_sync(on_progress=show)
+        result = operations.start_sync(actor, on_progress=show)
     except sync.SyncError as problem:
         bar.empty()
         st.error(t("sync_failed", locale(), reason=problem))
         return
     bar.progress(1.0)
-    registration.settle_from_mirror()
-    try:
-        refunds.recover(refunds.SYNC_ACTOR)
-        refunds.follow_pending(refunds.SYNC_ACTOR)
-    except StripeProblem as problem:
-        st.warning(f"Open refunds were not checked: {problem}")
+    for warning in operations.settle_after_sync():
+        st.warning(warning)
     cached.clear()
     st.success(t("sync_done", locale(), summary=result.summary()))

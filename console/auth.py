@@ -1,0 +1,215 @@
+"""Sign-in: local accounts (argon2 hashes in a file) or OIDC, and e-mail-to-role mapping.
+
+Local accounts live in the file named by CONSOLE_USERS (default data/users.json), written
+by `console users add`. Failed sign-ins slow down and then lock the account for a while.
+A signed-in browser keeps a random session token in a cookie; only its hash is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerifyMismatchError
+
+from console import audit, db
+from console.access import ADMIN, ROLES, Actor, require
+from console.settings import _secrets
+
+LOCK_AFTER_FAILURES = 5
+LOCK_MINUTES = 15
+SLOWDOWN_SECONDS_PER_FAILURE = 0.5  # a wrong password waits longer each time, up to 3 s
+SESSION_DAYS = 7
+MIN_PASSWORD = 10
+
+_hasher = PasswordHasher()
+
+
+class SignInRefused(PermissionError):
+    """Why the sign-in did not work, without saying whether the account exists."""
+
+
+def users_path() -> Path:
+    return Path(os.environ.get("CONSOLE_USERS") or db.database_path().parent / "users.json")
+
+
+def _load_users() -> dict[str, dict]:
+    try:
+        return json.loads(users_path().read_text())["users"]
+    except FileNotFoundError:
+        return {}
+
+
+def _save_users(users: dict[str, dict]) -> None:
+    path = users_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"users": users}, indent=1, sort_keys=True))
+    temporary.chmod(0o600)
+    temporary.replace(path)
+
+
+def add_user(email: str, role: str, password: str, by: str = "console users add") -> None:
+    """Create or update a local account (the password is stored only as an argon2 hash)."""
+    email = email.strip().lower()
+    if role not in ROLES:
+        raise ValueError(f"The role must be one of {', '.join(ROLES)}.")
+    if "@" not in email:
+        raise ValueError(f"“{email}” is not an e-mail address.")
+    if len(password) < MIN_PASSWORD:
+        raise ValueError(f"Choose a password of at least {MIN_PASSWORD} characters.")
+    users = _load_users()
+    before = users.get(email, {}).get("role")
+    users[email] = {"role": role, "password_hash": _hasher.hash(password)}
+    _save_users(users)
+    with db.connect(write=True) as con:
+        audit.record(
+            con,
+            by,
+            "role change" if before else "user added",
+            subject=email,
+            before={"role": before},
+            after={"role": role},
+        )
+
+
+def local_users() -> dict[str, str]:
+    return {email: user["role"] for email, user in _load_users().items()}
+
+
+def _failures(email: str) -> tuple[int, datetime | None]:
+    with db.connect() as con:
+        row = con.execute(
+            "SELECT failures, locked_until FROM signin_failures WHERE email = ?", [email]
+        ).fetchone()
+    return (row[0], row[1]) if row else (0, None)
+
+
+def _record_failure(email: str, failures: int) -> None:
+    locked_until = (
+        datetime.now(UTC) + timedelta(minutes=LOCK_MINUTES)
+        if failures >= LOCK_AFTER_FAILURES
+        else None
+    )
+    with db.connect(write=True) as con:
+        con.execute(
+            "INSERT INTO signin_failures VALUES (?, ?, ?) ON CONFLICT (email) DO UPDATE SET "
+            "failures = excluded.failures, locked_until = excluded.locked_until",
+            [email, failures, locked_until],
+        )
+        audit.record(
+            con,
+            email,
+            "failed sign-in",
+            after={"failures": failures, "locked": locked_until is not None},
+        )
+
+
+def sign_in(email: str, password: str) -> Actor:
+    email = email.strip().lower()
+    failures, locked_until = _failures(email)
+    if locked_until is not None and locked_until > datetime.now(UTC):
+        minutes = int((locked_until - datetime.now(UTC)).total_seconds() // 60) + 1
+        raise SignInRefused(
+            f"Too many failed sign-ins: this account is locked for {minutes} "
+            "more minute(s). Try again later, or ask an admin."
+        )
+    user = _load_users().get(email)
+    try:
+        if user is None:
+            raise VerifyMismatchError()
+        _hasher.verify(user["password_hash"], password)
+    except (VerifyMismatchError, InvalidHashError):
+        time.sleep(min(3.0, SLOWDOWN_SECONDS_PER_FAILURE * (failures + 1)))
+        _record_failure(email, failures + 1)
+        left = LOCK_AFTER_FAILURES - failures - 1
+        raise SignInRefused(
+            "Wrong e-mail or password."
+            + (
+                f" {left} attempt(s) left before a {LOCK_MINUTES}-minute lock."
+                if left > 0
+                else f" The account is locked for {LOCK_MINUTES} minutes."
+            )
+        ) from None
+    if failures:
+        with db.connect(write=True) as con:
+            con.execute("DELETE FROM signin_failures WHERE email = ?", [email])
+    return Actor(email, user["role"])
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(actor: Actor) -> str:
+    """A new browser-session token for the cookie; only its hash is kept."""
+    token = secrets.token_urlsafe(32)
+    with db.connect(write=True) as con:
+        con.execute(
+            "INSERT INTO console_sessions VALUES (?, ?, ?, ?)",
+            [
+                _token_hash(token),
+                actor.email,
+                actor.role,
+                datetime.now(UTC) + timedelta(days=SESSION_DAYS),
+            ],
+        )
+    return token
+
+
+def session_actor(token: str | None) -> Actor | None:
+    if not token:
+        return None
+    with db.connect() as con:
+        row = con.execute(
+            "SELECT email, role FROM console_sessions WHERE token_hash = ? AND expires_at > now()",
+            [_token_hash(token)],
+        ).fetchone()
+    if row is None:
+        return None
+    role = local_users().get(row[0])  # a removed or re-roled account takes effect at once
+    return Actor(row[0], role) if role else None
+
+
+def close_session(token: str | None) -> None:
+    if token:
+        with db.connect(write=True) as con:
+            con.execute("DELETE FROM console_sessions WHERE token_hash = ?", [_token_hash(token)])
+
+
+# --- OIDC (st.login): e-mail to role ---------------------------------------------------------
+
+
+def oidc_configured() -> bool:
+    return bool(_secrets().get("auth"))
+
+
+def role_for_email(email: str | None, rules: dict | None = None) -> str | None:
+    """The role configured for an e-mail: explicit lists first, then a domain default.
+
+    [console_roles] in .streamlit/secrets.toml:
+        admins = ["ana@example.org"]; organizers = [...]; finance = [...]
+        domain = "example.org"; domain_role = "organizer"
+    """
+    if not email:
+        return None
+    rules = rules if rules is not None else _secrets().get("console_roles", {})
+    email = email.strip().lower()
+    for role, key in ((ADMIN, "admins"), ("finance", "finance"), ("organizer", "organizers")):
+        if email in {e.lower() for e in rules.get(key, [])}:
+            return role
+    domain = (rules.get("domain") or "").lower()
+    if domain and email.endswith("@" + domain) and rules.get("domain_role") in ROLES:
+        return rules["domain_role"]
+    return None
+
+
+def list_roles(actor: Actor) -> dict[str, str]:
+    require(actor, ADMIN)
+    return local_users()

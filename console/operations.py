@@ -1,0 +1,28 @@
+"""Work a person starts from the console: a sync, and what follows it."""
+
+from __future__ import annotations
+
+from console import audit, db, refunds, registration, sync
+from console.access import ADMIN, FINANCE, Actor, require
+from console.stripe_gateway import StripeProblem
+
+
+def start_sync(actor: Actor, on_progress: sync.ProgressCallback | None = None) -> sync.SyncResult:
+    """A sync started by a person (admins and finance), recorded in the audit log."""
+    require(actor, ADMIN, FINANCE)
+    with db.connect(write=True) as con:
+        audit.record(con, actor.email, "sync started")
+    return sync.run_sync(on_progress=on_progress)
+
+
+def settle_after_sync() -> list[str]:
+    """Payments whose browser closed early, refunds whose answer was lost: record them.
+    Returns warnings for people (empty when all went well)."""
+    warnings = []
+    registration.settle_from_mirror()
+    try:
+        refunds.recover(refunds.SYNC_ACTOR)
+        refunds.follow_pending(refunds.SYNC_ACTOR)
+    except StripeProblem as problem:
+        warnings.append(f"Open refunds were not checked: {problem}")
+    return warnings
