@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from console import db
-from console.access import ADMIN, ORGANIZER, Actor, require
+from console.access import ADMIN, ORGANIZER, Actor, require, require_webinar_owner
 
 
 def record(
@@ -45,8 +45,14 @@ def record(
 
 
 def webinar_log(actor: Actor, webinar_id: str) -> pd.DataFrame:
-    """The entries about one webinar, newest first."""
+    """The entries about one webinar, newest first (its organizer's, or an admin's)."""
     require(actor, ADMIN, ORGANIZER)
+    if actor.role == ORGANIZER:
+        with db.connect() as con:
+            owner = con.execute(
+                "SELECT organizer_email FROM webinars WHERE webinar_id = ?", [webinar_id]
+            ).fetchone()
+        require_webinar_owner(actor, owner[0] if owner else "")
     with db.connect() as con:
         return con.execute(
             "SELECT logged_at, actor, action, subject, amount, currency, reason, stripe_id "

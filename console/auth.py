@@ -111,6 +111,10 @@ def _record_failure(email: str, failures: int) -> None:
         )
 
 
+def _slow_down(seconds: float) -> None:
+    time.sleep(seconds)
+
+
 def sign_in(email: str, password: str) -> Actor:
     email = email.strip().lower()
     failures, locked_until = _failures(email)
@@ -126,7 +130,7 @@ def sign_in(email: str, password: str) -> Actor:
             raise VerifyMismatchError()
         _hasher.verify(user["password_hash"], password)
     except (VerifyMismatchError, InvalidHashError):
-        time.sleep(min(3.0, SLOWDOWN_SECONDS_PER_FAILURE * (failures + 1)))
+        _slow_down(min(3.0, SLOWDOWN_SECONDS_PER_FAILURE * (failures + 1)))
         _record_failure(email, failures + 1)
         left = LOCK_AFTER_FAILURES - failures - 1
         raise SignInRefused(
@@ -164,7 +168,7 @@ def open_session(actor: Actor) -> str:
 
 
 def session_actor(token: str | None) -> Actor | None:
-    if not token:
+    if not isinstance(token, str) or not token:
         return None
     with db.connect() as con:
         row = con.execute(
@@ -178,7 +182,7 @@ def session_actor(token: str | None) -> Actor | None:
 
 
 def close_session(token: str | None) -> None:
-    if token:
+    if isinstance(token, str) and token:
         with db.connect(write=True) as con:
             con.execute("DELETE FROM console_sessions WHERE token_hash = ?", [_token_hash(token)])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from console import stripe_gateway, sync
+from console import audit, db, stripe_gateway, sync
 from console.access import ADMIN, ORGANIZER, Actor, require
 from console.settings import StripeSettings, stripe_settings
 
@@ -76,7 +76,18 @@ def _account(settings: StripeSettings) -> Account:
 def check_connection(actor: Actor, settings: StripeSettings | None = None) -> Account:
     """Ask Stripe about the key's account now. Raises StripeNotConfigured or StripeProblem."""
     require(actor, ADMIN)
-    return _account(settings or stripe_settings())
+    settings = settings or stripe_settings()
+    outcome: dict = {"key": settings.key_hint}
+    try:
+        account = _account(settings)
+        outcome |= {"account": account.account_id, "verified": account.verified}
+        return account
+    except (stripe_gateway.StripeNotConfigured, stripe_gateway.StripeProblem) as problem:
+        outcome["error"] = str(problem)
+        raise
+    finally:
+        with db.connect(write=True) as con:
+            audit.record(con, actor.email, "connection check", after=outcome)
 
 
 def require_verified_account(actor: Actor, settings: StripeSettings | None = None) -> Account:

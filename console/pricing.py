@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from console import db
+from console import audit, db
 from console.access import ADMIN, FINANCE, ORGANIZER, Actor, require, require_webinar_owner
 from console.card_pricing import card_fee
 from console.connection import require_verified_account
@@ -80,6 +80,16 @@ def save_price(actor: Actor, change: PriceChange, settings: StripeSettings | Non
                 change.new_amount,
                 change.new_currency,
             ],
+        )
+        audit.record(
+            con,
+            actor.email,
+            "price change",
+            webinar_id=change.webinar_id,
+            amount=change.new_amount,
+            currency=change.new_currency,
+            before={"amount": webinar.price_amount, "currency": webinar.price_currency},
+            after={"amount": change.new_amount, "currency": change.new_currency},
         )
 
 

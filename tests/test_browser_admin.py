@@ -147,3 +147,39 @@ def test_a_declined_card_then_a_good_one_makes_exactly_one_payment(console, brow
         if r["email"] == "dina.declined@example.org"
     ]
     assert len(payments) == 1 and payments[0]["amount_paid"] == 5900
+
+
+def test_the_stripe_key_appears_in_no_page_export_or_log(console, browser, tmp_path):
+    key = "sk_test_local_console"
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    sign_in(page, console.url)
+    seen = []
+    for path in (
+        "revenue",
+        "registrants?webinar=wb_demo_01",
+        "fees",
+        "reconciliation",
+        "sync",
+        "webinars",
+        "connection",
+        "audit",
+        "register?webinar=wb_demo_11",
+    ):
+        page.goto(f"{console.url}/{path}")
+        page.wait_for_timeout(2500)
+        seen.append(page.content())
+        buttons = page.get_by_role("button", name="Download CSV")
+        if buttons.count():
+            with page.expect_download(timeout=60_000) as download:
+                buttons.first.dispatch_event("click")
+            saved = tmp_path / f"{path.split('?')[0]}.csv"
+            download.value.save_as(saved)
+            seen.append(saved.read_text())
+    page.goto(f"{console.url}/connection")
+    page.get_by_role("button", name="Check the connection now").click()
+    page.get_by_text("Verification", exact=True).wait_for(timeout=30_000)
+    seen.append(page.content())
+    assert "…sole" in seen[-1]  # the last four characters, and no more
+    seen.append("".join(console.output))
+    assert len(seen) > 10
+    assert not [text for text in seen if key in text]

@@ -93,3 +93,17 @@ def test_demo_refuses_a_live_key(monkeypatch, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "refuses a live key" in err
     assert "x" * 24 not in err
+
+
+def test_demo_creates_one_account_per_role_and_shows_passwords_once(seeded, capsys):
+    from console import auth
+
+    assert cli.main(["demo"]) == 0
+    first = capsys.readouterr().out
+    assert first.count("demo sign-in (") == 3
+    email, password = first.split("demo sign-in (organizer): ")[1].split("\n")[0].split(" / ")
+    assert auth.sign_in(email, password).role == "organizer"
+
+    assert cli.main(["demo"]) == 0
+    assert "demo sign-in" not in capsys.readouterr().out
+    assert sorted(auth.local_users().values()) == ["admin", "finance", "organizer"]

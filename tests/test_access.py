@@ -1,0 +1,263 @@
+"""Who may do what: every service function as each role, and as an organizer on another
+organizer's webinar. A refusal raises PermissionDenied and writes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from console import (
+    analytics,
+    audit,
+    auth,
+    cancellations,
+    connection,
+    db,
+    operations,
+    pricing,
+    reconciliation,
+    refunds,
+    sync,
+    webinars,
+)
+from console.access import ADMIN, FINANCE, ORGANIZER, Actor, PermissionDenied
+from console.catalog import Webinar, save_webinars
+from tests.payments import pay
+
+APP = Path(__file__).resolve().parent.parent / "streamlit_app.py"
+ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
+ANN = Actor("ann@example.org", ORGANIZER)  # owns wb_ann
+BOB = Actor("bob@example.org", ORGANIZER)  # owns wb_bob
+FIN = Actor("fin@example.org", FINANCE)
+EVERYONE = {"admin": ADMIN_ACTOR, "owner": ANN, "other organizer": BOB, "finance": FIN}
+TABLES = (
+    "webinars",
+    "webinar_sessions",
+    "price_changes",
+    "refund_requests",
+    "charge_locks",
+    "registrants",
+    "audit_log",
+    "notifications",
+    "cancellation_jobs",
+    "stripe_refunds",
+)
+DRAFT = webinars.WebinarDraft("New", "ann@example.org", "2027-06-01 10:00, 60")
+CSV = b'title,organizer_email,sessions\nX,ann@example.org,"2027-06-01 10:00, 60"\n'
+
+
+@pytest.fixture
+def world(fresh_stripe, smtp_server):
+    client = fresh_stripe.client()
+    with db.connect(write=True) as con:
+        save_webinars(
+            con,
+            [
+                Webinar(
+                    "wb_ann",
+                    "Ann's",
+                    "ann@example.org",
+                    "Policy A",
+                    price_amount=4900,
+                    price_currency="usd",
+                ),
+                Webinar(
+                    "wb_bob",
+                    "Bob's",
+                    "bob@example.org",
+                    "Policy B",
+                    price_amount=2900,
+                    price_currency="eur",
+                ),
+            ],
+        )
+    ann_charge = pay(client, "wb_ann", 4900, "usd", email="a@example.org").latest_charge
+    pay(client, "wb_bob", 2900, "eur", email="b@example.org")
+    sync.run_sync()
+    return ann_charge
+
+
+def _snapshot() -> dict:
+    with db.connect() as con:
+        return {
+            t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()  # noqa: S608
+            for t in TABLES
+        }
+
+
+def _plan(actor: Actor, charge: str):
+    return refunds.plan_refund(ADMIN_ACTOR, charge, "1")
+
+
+# service call -> the actors allowed (by key in EVERYONE)
+MATRIX = {
+    "revenue kpis": (lambda a, c: analytics.kpis(a, False, analytics.RevenueFilter()), "all"),
+    "revenue over time": (
+        lambda a, c: analytics.revenue_over_time(a, False, analytics.RevenueFilter(), "month"),
+        "all",
+    ),
+    "registrant rows": (lambda a, c: analytics.registrant_rows(a, False, "wb_ann"), "all"),
+    "fees by month": (lambda a, c: analytics.fees_by_month(a, False), {"admin", "finance"}),
+    "fee breakdown": (lambda a, c: analytics.fee_breakdown(a, False), {"admin", "finance"}),
+    "reconcile": (lambda a, c: reconciliation.reconcile(a), {"admin", "finance"}),
+    "connection status": (lambda a, c: connection.connection_status(a), {"admin"}),
+    "connection check": (lambda a, c: connection.check_connection(a), {"admin"}),
+    "create webinar": (lambda a, c: webinars.create_webinar(a, DRAFT), {"admin", "owner"}),
+    "edit webinar": (lambda a, c: webinars.update_webinar(a, "wb_ann", DRAFT), {"admin", "owner"}),
+    "read webinar": (lambda a, c: webinars.get_webinar(a, "wb_ann"), {"admin", "owner", "finance"}),
+    "import webinars": (lambda a, c: webinars.import_webinars_csv(a, CSV), {"admin", "owner"}),
+    "list webinars": (lambda a, c: webinars.list_webinars(a, False), "all"),
+    "plan price": (lambda a, c: pricing.plan_price(a, "wb_ann", "59", "usd"), {"admin", "owner"}),
+    "save price": (
+        lambda a, c: pricing.save_price(a, pricing.PriceChange("wb_ann", 4900, "usd", 5900, "usd")),
+        {"admin", "owner"},
+    ),
+    "price history": (
+        lambda a, c: pricing.price_history(a, "wb_ann"),
+        {"admin", "owner", "finance"},
+    ),
+    "plan refund": (lambda a, c: refunds.plan_refund(a, c, "1"), {"admin", "owner", "finance"}),
+    "issue refund": (
+        lambda a, c: refunds.issue_refund(a, refunds.new_request_id(), _plan(a, c)),
+        {"admin", "owner", "finance"},
+    ),
+    "cancel registration": (
+        lambda a, c: refunds.cancel_registration_without_refund(
+            a, "wb_ann", "nobody@example.org", "reason"
+        ),
+        {"admin", "owner"},
+    ),
+    "cancel webinar": (
+        lambda a, c: cancellations.start_cancellation(a, "wb_ann", "why"),
+        {"admin", "owner"},
+    ),
+    "webinar audit log": (lambda a, c: audit.webinar_log(a, "wb_ann"), {"admin", "owner"}),
+    "audit search": (lambda a, c: audit.search(a), {"admin"}),
+    "role list": (lambda a, c: auth.list_roles(a), {"admin"}),
+    "start sync": (lambda a, c: operations.start_sync(a), {"admin", "finance"}),
+}
+
+
+@pytest.mark.parametrize("who", list(EVERYONE))
+@pytest.mark.parametrize("service", list(MATRIX))
+def test_permission_matrix(world, service, who):
+    call, allowed = MATRIX[service]
+    actor = EVERYONE[who]
+    before = _snapshot()
+    if allowed == "all" or who in allowed:
+        try:
+            call(actor, world)
+        except (refunds.RefundRefused, LookupError):
+            pass  # allowed, refused for a reason other than the role
+    else:
+        with pytest.raises(PermissionDenied):
+            call(actor, world)
+        assert _snapshot() == before
+
+
+def test_an_organizers_totals_and_exports_hold_only_their_webinars(world):
+    everything = analytics.revenue_by_webinar(ADMIN_ACTOR, False, analytics.RevenueFilter())
+    assert set(everything["webinar_id"]) == {"wb_ann", "wb_bob"}
+    mine = analytics.revenue_by_webinar(ANN, False, analytics.RevenueFilter())
+    assert set(mine["webinar_id"]) == {"wb_ann"}
+    # Even asking for Bob's webinar by name gives nothing.
+    asked = analytics.RevenueFilter(webinar_ids=("wb_bob",))
+    assert analytics.kpis(ANN, False, asked).empty
+    assert list(analytics.kpis(ANN, False, analytics.RevenueFilter())["currency"]) == ["usd"]
+    assert analytics.registrant_rows(ANN, False, "wb_bob").empty
+    assert analytics.registrant_count(ANN, False, "wb_bob") == 0
+    assert set(analytics.filter_choices(ANN, False).webinars) == {"wb_ann"}
+    assert b"b@example.org" not in analytics.registrants_csv(
+        analytics.registrant_rows(ANN, False, "wb_bob")
+    )
+    assert set(webinars.list_webinars(ANN, False)["webinar_id"]) == {"wb_ann"}
+
+
+# --- pages per role --------------------------------------------------------------------------
+
+PAGE_ACCESS = {
+    "pages/revenue.py": {ADMIN, ORGANIZER, FINANCE},
+    "pages/registrants.py": {ADMIN, ORGANIZER, FINANCE},
+    "pages/fees.py": {ADMIN, FINANCE},
+    "pages/reconciliation.py": {ADMIN, FINANCE},
+    "pages/sync_status.py": {ADMIN, FINANCE},
+    "pages/webinars.py": {ADMIN, ORGANIZER},
+    "pages/connection.py": {ADMIN},
+    "pages/audit.py": {ADMIN},
+}
+
+
+@pytest.mark.parametrize("actor", [ADMIN_ACTOR, ANN, FIN], ids=lambda a: a.role)
+def test_each_page_for_each_role(world, actor):
+    import streamlit as st
+
+    for page, roles in PAGE_ACCESS.items():
+        st.cache_data.clear()
+        app = AppTest.from_file(str(APP), default_timeout=60)
+        app.session_state["actor"] = actor
+        app.run()
+        app.switch_page(page).run()
+        assert not app.exception, (page, app.exception)
+        refused = bool(app.title) and app.title[0].value == "Not allowed"
+        assert refused == (actor.role not in roles), (page, actor.role)
+        if refused:
+            assert not app.dataframe and not app.metric  # no data on a refused page
+
+
+@pytest.mark.parametrize(
+    ("actor", "menu"),
+    [
+        (
+            ADMIN_ACTOR,
+            {
+                "Revenue",
+                "Paid registrants",
+                "Stripe fees",
+                "Reconciliation",
+                "Sync status",
+                "Webinars",
+                "Webinar",
+                "Stripe connection",
+                "Audit log",
+                "Register",
+            },
+        ),
+        (ANN, {"Revenue", "Paid registrants", "Webinars", "Webinar", "Register"}),
+        (
+            FIN,
+            {
+                "Revenue",
+                "Paid registrants",
+                "Stripe fees",
+                "Reconciliation",
+                "Sync status",
+                "Register",
+            },
+        ),
+    ],
+    ids=["admin", "organizer", "finance"],
+)
+def test_navigation_shows_each_role_its_pages(world, actor, menu):
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.session_state["actor"] = actor
+    app.run()
+    shown = {element.proto.label for element in app.sidebar.get("page_link")}
+    assert shown == menu
+
+
+def test_signed_out_visitors_see_sign_in_and_the_public_registration_only(world):
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.run()
+    assert app.title[0].value == "Sign in"
+    assert {e.proto.label for e in app.sidebar.get("page_link")} == {"Register"}
+    assert not app.dataframe and not app.metric
+
+
+def test_a_signed_in_user_without_a_role_sees_only_that(world):
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.session_state["actor"] = Actor("stranger@example.org", "")
+    app.run()
+    assert app.title[0].value == "No access yet"
+    assert not app.dataframe and not app.metric

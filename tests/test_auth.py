@@ -1,0 +1,138 @@
+"""Local sign-in, lock-out, sessions, `console users add`, and e-mail-to-role mapping."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from console import auth, db
+from console.access import Actor
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def accounts(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONSOLE_DB", str(tmp_path / "db.duckdb"))
+    monkeypatch.setattr(auth, "SLOWDOWN_SECONDS_PER_FAILURE", 0.0)
+    auth.add_user("Ann@Example.org", "organizer", PASSWORD)
+    return tmp_path
+
+
+def test_good_password_signs_in(accounts):
+    assert auth.sign_in("ann@example.org", PASSWORD) == Actor("ann@example.org", "organizer")
+
+
+def test_the_file_holds_only_an_argon2_hash(accounts):
+    stored = (accounts / "users.json").read_text()
+    assert PASSWORD not in stored
+    assert json.loads(stored)["users"]["ann@example.org"]["password_hash"].startswith("$argon2")
+
+
+def test_wrong_password_is_refused_and_recorded(accounts):
+    with pytest.raises(auth.SignInRefused, match="Wrong e-mail or password. 4 attempt"):
+        auth.sign_in("ann@example.org", "wrong")
+    with pytest.raises(auth.SignInRefused, match="Wrong e-mail or password"):
+        auth.sign_in("nobody@example.org", PASSWORD)  # same answer: no account probing
+    with db.connect() as con:
+        actions = con.execute(
+            "SELECT actor, action FROM audit_log WHERE action = 'failed sign-in' ORDER BY ALL"
+        ).fetchall()
+    assert actions == [
+        ("ann@example.org", "failed sign-in"),
+        ("nobody@example.org", "failed sign-in"),
+    ]
+
+
+def test_repeated_failures_lock_the_account_even_for_the_good_password(accounts, monkeypatch):
+    for _ in range(auth.LOCK_AFTER_FAILURES):
+        with pytest.raises(auth.SignInRefused):
+            auth.sign_in("ann@example.org", "wrong")
+    with pytest.raises(auth.SignInRefused, match="locked for 15 more minute"):
+        auth.sign_in("ann@example.org", PASSWORD)
+
+
+def test_failures_slow_down(accounts, monkeypatch):
+    waits = []
+    monkeypatch.setattr(auth, "SLOWDOWN_SECONDS_PER_FAILURE", 0.5)
+    monkeypatch.setattr(auth, "_slow_down", waits.append)
+    for _ in range(3):
+        with pytest.raises(auth.SignInRefused):
+            auth.sign_in("ann@example.org", "wrong")
+    assert waits == [0.5, 1.0, 1.5]
+
+
+def test_sessions_survive_reloads_and_end_at_sign_out_or_removal(accounts):
+    actor = auth.sign_in("ann@example.org", PASSWORD)
+    token = auth.open_session(actor)
+    assert auth.session_actor(token) == actor
+    assert auth.session_actor("forged") is None
+    with db.connect() as con:
+        assert token not in str(con.execute("SELECT * FROM console_sessions").fetchall())
+    auth.close_session(token)
+    assert auth.session_actor(token) is None
+
+
+def test_users_add_command_prompts_for_nothing_with_stdin(accounts):
+    env = {"CONSOLE_DB": str(accounts / "db.duckdb"), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "console",
+            "users",
+            "add",
+            "fin@example.org",
+            "--role",
+            "finance",
+            "--password-stdin",
+        ],
+        cwd=ROOT,
+        env=env,
+        input="a long enough password\n",
+        text=True,
+        capture_output=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "fin@example.org can sign in as finance" in done.stdout
+    assert "a long enough password" not in done.stdout + done.stderr
+    short = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "console",
+            "users",
+            "add",
+            "x@example.org",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        cwd=ROOT,
+        env=env,
+        input="short\n",
+        text=True,
+        capture_output=True,
+    )
+    assert short.returncode == 1 and "at least 10 characters" in short.stderr
+
+
+def test_role_mapping_from_the_signed_in_email():
+    rules = {
+        "admins": ["Ana@Example.org"],
+        "finance": ["fin@example.org"],
+        "organizers": ["guest@partner.example"],
+        "domain": "example.org",
+        "domain_role": "organizer",
+    }
+    assert auth.role_for_email("ana@example.org", rules) == "admin"
+    assert auth.role_for_email("fin@example.org", rules) == "finance"
+    assert auth.role_for_email("guest@partner.example", rules) == "organizer"
+    assert auth.role_for_email("someone@example.org", rules) == "organizer"
+    assert auth.role_for_email("someone@elsewhere.example", rules) is None
+    assert auth.role_for_email(None, rules) is None
