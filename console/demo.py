@@ -242,8 +242,9 @@ def _pay(
         "description": webinar.title,
         "payment_method_types": ["card"],
     }
-    if roll < SHARE_UNPAID:
-        intent = stripe_gateway.request(
+
+    def create_intent() -> dict:
+        return stripe_gateway.request(
             client,
             "post",
             "/v1/payment_intents",
@@ -251,19 +252,14 @@ def _pay(
             idempotency_key=_key("pi", registrant_id),
             headers=clock,
         )
-        return "pending_payment", intent["id"]
+
+    if roll < SHARE_UNPAID:
+        return "pending_payment", create_intent()["id"]
     declined = roll < SHARE_UNPAID + SHARE_DECLINED
     card = rng.choice(DECLINED_CARDS if declined else PAID_CARDS)
     params |= {"payment_method": card, "confirm": True}
     try:
-        intent = stripe_gateway.request(
-            client,
-            "post",
-            "/v1/payment_intents",
-            params,
-            idempotency_key=_key("pi", registrant_id),
-            headers=clock,
-        )
+        intent = create_intent()
     except stripe_gateway.StripeProblem:
         summary.declined += 1
         return "payment_failed", None

@@ -161,7 +161,8 @@ def test_stripe_js_stand_in_is_served(stripe_local: StripeLocal) -> None:
     status, headers, body = raw_get(stripe_local.base_url, "/js.stripe.com/v3/", key=None)
     assert status == 200
     assert headers["Content-Type"].startswith("application/javascript")
-    assert b"localstripe" in body
+    # The console's stand-in: a card Element and confirmCardPayment, as Stripe.js offers.
+    assert b"window.Stripe = function" in body and b"confirmCardPayment" in body
 
 
 # --- idempotency ----------------------------------------------------------------------
