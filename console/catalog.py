@@ -117,11 +117,6 @@ def load_webinar(webinar_id: str) -> Webinar | None:
     )
 
 
-def webinar_titles() -> dict[str, str]:
-    with db.connect() as con:
-        return dict(con.execute("SELECT webinar_id, title FROM webinars").fetchall())
-
-
 def webinars_frame() -> pd.DataFrame:
     """Every webinar with its price, first session and registration count."""
     with db.connect() as con:

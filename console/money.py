@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from babel.numbers import format_currency, get_currency_symbol
+from babel.numbers import format_currency
 
 # Stripe's zero-decimal currencies: the amount is the whole unit (5000 jpy is ¥5,000).
 # Source: https://docs.stripe.com/currencies#zero-decimal (as published 2026-11).
@@ -163,7 +163,3 @@ def format_money(amount: int, currency: str, locale: str = "en") -> str:
         locale=locale,
         currency_digits=pattern is None,
     )
-
-
-def currency_symbol(currency: str, locale: str = "en") -> str:
-    return get_currency_symbol(currency.upper(), locale=locale)
