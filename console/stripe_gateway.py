@@ -44,10 +44,21 @@ def _client_for(api_key: str, api_base: str) -> stripe.StripeClient:
     )
 
 
-def client(settings: StripeSettings | None = None) -> stripe.StripeClient:
+def client(
+    settings: StripeSettings | None = None, http_client: stripe.HTTPClient | None = None
+) -> stripe.StripeClient:
+    """The client for the configured key; with `http_client`, a new one of its own (the
+    sync paces its requests through one)."""
     settings = settings or stripe_settings()
     if not settings.api_key:
         raise StripeNotConfigured()
+    if http_client is not None:
+        return stripe.StripeClient(
+            settings.api_key,
+            base_addresses={"api": settings.api_base},
+            max_network_retries=MAX_NETWORK_RETRIES,
+            http_client=http_client,
+        )
     return _client_for(settings.api_key, settings.api_base)
 
 

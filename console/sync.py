@@ -1,16 +1,19 @@
 """Stripe -> DuckDB sync.
 
-Full (backfill): page through every mirrored list, newest first. Each write commits the
-rows with the page cursor, so a killed backfill resumes where it stopped. Before it
-starts, it notes where Stripe's event stream and balance history stand (the anchor);
-whatever changes during and after the backfill is read from there.
+Full (backfill): every mirrored list, split into `created` windows read several at once,
+as fast as Stripe's request rate allows (console/sync_windows.py, console/sync_rate.py).
+Each write commits rows with the state of every open window, so a killed backfill resumes
+at the windows it had not finished. Before it starts, it notes where Stripe's event stream
+and balance history stand (the anchor); whatever changes during and after the backfill is
+read from there.
 
 Incremental: objects change after they are created (a refund today on a charge from
 April, a refund that fails a week later), so one `created` cursor per list would miss
 them. Instead it reads Stripe's events since the last run, each carrying the object's
 state at that moment, and applies the newest state of each object. Balance transactions
 have no events, but they never change once written, so a `created` cursor over their
-own list catches every new one, late ones included. With nothing new: two requests.
+own list catches every new one, late ones included. With nothing new: two requests; with
+k changes, about k/100 (both lists go through the same windows).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from datetime import UTC, datetime
 
 import stripe
 
-from console import db, mirror, rollups, stripe_gateway
+from console import db, mirror, rollups, stripe_gateway, sync_rate
 from console.settings import (
     CURSOR_OVERLAP_SECONDS,
     EVENT_RETENTION_SECONDS,
@@ -35,12 +38,23 @@ from console.settings import (
     StripeSettings,
     stripe_settings,
 )
+from console.sync_windows import (
+    FLOOR,
+    OpenWindows,
+    Page,
+    Window,
+    WindowReader,
+    windows_from_json,
+    windows_to_json,
+)
 
-PAGE_SIZE = 100
 # Objects gathered before one write: few, short transactions keep the file free for others.
 WRITE_BATCH_OBJECTS = 2000
 # Our own back-off on top of the SDK's retries, for 429s and 5xx that outlast those.
 BACKOFF_SECONDS = (1, 2, 4, 8)
+# How often the estimate of time left is worked out again.
+ESTIMATE_EVERY_SECONDS = 0.5
+EVENT_PARAMS = {"types": list(SYNC_EVENT_TYPES)}
 
 
 class SyncError(RuntimeError):
@@ -57,11 +71,19 @@ class SyncProgress:
     objects: int = 0
     requests: int = 0
     started: float = field(default_factory=time.monotonic)
+    # Backfill only: what is left at the rate so far; None until there is a first estimate.
+    estimated_seconds_left: float | None = None
+    throttled: int = 0  # 429 answers so far
 
     @property
     def requests_per_second(self) -> float:
         elapsed = time.monotonic() - self.started
         return self.requests / elapsed if elapsed > 0 else 0.0
+
+    @property
+    def objects_per_second(self) -> float:
+        elapsed = time.monotonic() - self.started
+        return self.objects / elapsed if elapsed > 0 else 0.0
 
 
 @dataclass(frozen=True)
@@ -83,24 +105,44 @@ ProgressCallback = Callable[[SyncProgress], None]
 
 
 class _Session:
-    """One run: the Stripe client, a request counter, progress reporting."""
+    """One run: the paced Stripe client, request counts, progress reporting."""
 
-    def __init__(self, settings: StripeSettings, on_progress: ProgressCallback | None):
-        self.client = stripe_gateway.client(settings)
+    def __init__(
+        self,
+        settings: StripeSettings,
+        on_progress: ProgressCallback | None,
+        requests_per_second: float | None,
+        max_concurrency: int | None,
+    ):
+        rate = requests_per_second or sync_rate.configured_rate(settings)
+        self.workers = max_concurrency or sync_rate.default_concurrency(rate)
+        self.governor = sync_rate.RateGovernor(rate, self.workers)
+        http_client = sync_rate.GovernedHTTPClient(self.governor)
+        self.client = stripe_gateway.client(settings, http_client=http_client)
         self.livemode = settings.livemode
         self.progress = SyncProgress(phase="starting")
         self._on_progress = on_progress
+        self._estimated_at = 0.0
 
     def report(self, phase: str | None = None, objects: int = 0) -> None:
         if phase:
             self.progress.phase = phase
         self.progress.objects += objects
+        self.progress.requests = self.governor.requests
+        self.progress.throttled = self.governor.throttled
         if self._on_progress:
             self._on_progress(self.progress)
 
+    def estimate(self, objects_left: Callable[[], float], since: float, objects: int) -> None:
+        """Time left at the objects-per-second rate since `since`, now and then."""
+        now = time.monotonic()
+        if now - self._estimated_at < ESTIMATE_EVERY_SECONDS or now <= since or not objects:
+            return
+        self._estimated_at = now
+        self.progress.estimated_seconds_left = objects_left() / (objects / (now - since))
+
     def list_page(self, path: str, params: dict) -> dict:
         for attempt, pause in enumerate((*BACKOFF_SECONDS, None)):
-            self.progress.requests += 1
             try:
                 return stripe_gateway.list_page(self.client, path, params)
             except stripe_gateway.StripeProblem as problem:
@@ -109,17 +151,15 @@ class _Session:
                 time.sleep(pause * (1 + attempt * 0.1))
         raise AssertionError("unreachable")
 
-    def pages(self, path: str, params: dict) -> Iterator[list[dict]]:
-        """Every page of a list, newest first, following `starting_after`."""
-        params = {**params, "limit": PAGE_SIZE}
-        while True:
-            page = self.list_page(path, params)
-            objects = page.get("data", [])
-            if objects:
-                yield objects
-            if not page.get("has_more") or not objects:
-                return
-            params["starting_after"] = objects[-1]["id"]
+    def read(
+        self, windows: list[Window], paths: dict[str, str], params: dict[str, dict]
+    ) -> WindowReader:
+        """A reader of these windows at this run's pace; `params` are added per stream."""
+
+        def fetch(stream: str, window_params: dict) -> dict:
+            return self.list_page(paths[stream], {**params.get(stream, {}), **window_params})
+
+        return WindowReader(windows, fetch, self.workers, self.governor.wanted_in_flight)
 
 
 # --- state -------------------------------------------------------------------------
@@ -215,41 +255,79 @@ def _newest_created(session: _Session, path: str, extra: dict | None = None) -> 
 
 
 def _take_anchor(session: _Session, state: dict[str, str]) -> dict:
-    """Where the event stream and balance history stand before the backfill reads them."""
+    """Where the event stream and balance history stand before the backfill reads them;
+    `until` bounds the windows, and what comes later arrives through events."""
     if "backfill_anchor" in state:
         return json.loads(state["backfill_anchor"])
     now = int(time.time())
-    events_from = _newest_created(session, "/v1/events", {"types": list(SYNC_EVENT_TYPES)})
+    events_from = _newest_created(session, "/v1/events", EVENT_PARAMS)
     balance_from = _newest_created(session, "/v1/balance_transactions")
-    anchor = {"events": events_from or now, "balance_transactions": balance_from or now}
+    anchor = {
+        "events": events_from or now,
+        "balance_transactions": balance_from or now,
+        "until": now + 1,
+    }
     with db.connect(write=True) as con:
         _clear_backfill_state(con, session.livemode)
         _set_state(con, session.livemode, "backfill_anchor", json.dumps(anchor))
+        for stream, _path, _table in STREAMS:
+            window = Window(stream, FLOOR, anchor["until"])
+            _set_state(con, session.livemode, f"backfill:{stream}", windows_to_json([window]))
     return anchor
 
 
-def _backfill_stream(session: _Session, stream: str, path: str, resume_after: str | None) -> None:
-    params = {"starting_after": resume_after} if resume_after else {}
+def _open_windows(state: dict[str, str], anchor: dict) -> list[Window]:
+    """The windows a backfill has still to read, as its last write left them."""
+    windows = []
+    for stream, _path, _table in STREAMS:
+        saved = state.get(f"backfill:{stream}")
+        if saved == "done":
+            continue
+        if saved and saved.startswith("["):
+            windows += windows_from_json(saved)
+        else:  # not started, or a list cursor written before windows existed
+            windows.append(Window(stream, FLOOR, anchor.get("until"), after=saved))
+    return windows
+
+
+def _window_state(streams: set[str], open_windows: OpenWindows) -> dict[str, str]:
+    state = {}
+    for stream in sorted(streams):
+        windows = open_windows.of_stream(stream)
+        state[f"backfill:{stream}"] = windows_to_json(windows) if windows else "done"
+    return state
+
+
+def _read_windows(session: _Session, windows: list[Window]) -> None:
+    """Pages as they come from the workers; each write carries the windows still open."""
+    paths = {stream: path for stream, path, _table in STREAMS}
+    streams = {window.stream for window in windows}
+    reader = session.read(windows, paths, {})
+    open_windows = OpenWindows(reader.initial)
     batch = mirror.Batch()
-    snapshot_at = int(time.time())
-    for page in session.pages(path, params):
-        for stripe_object in page:
-            batch.add(stripe_object, snapshot_at)
-        session.report(objects=len(page))
-        if len(batch) >= WRITE_BATCH_OBJECTS:
-            _write(session, batch, {f"backfill:{stream}": page[-1]["id"]})
-            batch = mirror.Batch()
-    _write(session, batch, {f"backfill:{stream}": "done"})
+    started, objects = time.monotonic(), 0
+    try:
+        for page in reader.pages():
+            for stripe_object in page.objects:
+                batch.add(stripe_object, page.read_at)
+            open_windows.follow(page)
+            objects += len(page.objects)
+            session.estimate(open_windows.estimated_objects, started, objects)
+            session.report(objects=len(page.objects))
+            if len(batch) >= WRITE_BATCH_OBJECTS:
+                _write(session, batch, _window_state(streams, open_windows))
+                batch = mirror.Batch()
+    finally:
+        reader.stop()
+    _write(session, batch, _window_state(streams, open_windows))
+    session.progress.estimated_seconds_left = 0.0
 
 
 def _backfill(session: _Session, state: dict[str, str]) -> None:
     anchor = _take_anchor(session, state)
-    for stream, path, _table in STREAMS:
-        position = state.get(f"backfill:{stream}")
-        if position == "done":
-            continue
-        session.report(phase=f"backfill {stream}")
-        _backfill_stream(session, stream, path, position)
+    state = _read_state(session.livemode)
+    session.report(phase="backfill")
+    _read_windows(session, _open_windows(state, anchor))
     with db.connect(write=True) as con:
         _clear_backfill_state(con, session.livemode)
         _set_state(con, session.livemode, "events_cursor", str(anchor["events"]))
@@ -260,52 +338,63 @@ def _backfill(session: _Session, state: dict[str, str]) -> None:
 # --- incremental -------------------------------------------------------------------------
 
 
-def _apply_events(session: _Session, since: int) -> None:
-    session.report(phase="events")
-    applied: set[str] = set()
-    disputed_charges: set[str] = set()
-    newest = since
-    batch = mirror.Batch()
-    params = {
-        "types": list(SYNC_EVENT_TYPES),
-        "created": {"gte": max(0, since - CURSOR_OVERLAP_SECONDS)},
-    }
-    for page in session.pages("/v1/events", params):
-        for event in page:
-            newest = max(newest, event["created"])
+class _Changes:
+    """What an incremental run gathers: the newest state of each object, and cursors."""
+
+    def __init__(self, events_since: int, balance_since: int) -> None:
+        self.newest = {"events": events_since, "balance_transactions": balance_since}
+        self.seen: dict[str, int] = {}  # object id -> `created` of the state taken
+        self.disputed_charges: set[str] = set()
+
+    def add(self, batch: mirror.Batch, page: Page) -> None:
+        for stripe_object in page.objects:
+            self.newest[page.stream] = max(self.newest[page.stream], stripe_object["created"])
+        if page.stream == "balance_transactions":
+            for txn in page.objects:
+                batch.add(txn, page.read_at)
+            return
+        for event in page.objects:
             stripe_object = event["data"]["object"]
             if stripe_object.get("object") == "dispute":
-                disputed_charges.add(stripe_object["charge"])
+                self.disputed_charges.add(stripe_object["charge"])
                 continue
-            # Newest first: the first state seen of an object in this run is its latest.
-            if stripe_object["id"] in applied:
+            # Windows come in any order, but within one the newest comes first: a state
+            # is taken unless one as new or newer was (a tie lies within one window).
+            if self.seen.get(stripe_object["id"], -1) >= event["created"]:
                 continue
             if batch.add(stripe_object, event["created"]):
-                applied.add(stripe_object["id"])
-        session.report(objects=len(page))
-        if len(batch) >= WRITE_BATCH_OBJECTS:
-            _write(session, batch, {})
-            batch = mirror.Batch()
-    for charge_id in sorted(disputed_charges - applied):
-        charge = stripe_gateway.request(session.client, "get", f"/v1/charges/{charge_id}")
-        session.progress.requests += 1
-        batch.add(charge, int(time.time()))
-    # The cursor moves only with the last rows it covers.
-    _write(session, batch, {"events_cursor": str(newest), "events_read_at": str(int(time.time()))})
+                self.seen[stripe_object["id"]] = event["created"]
 
 
-def _read_balance_transactions(session: _Session, since: int) -> None:
-    session.report(phase="balance_transactions")
-    newest = since
+def _incremental(session: _Session, state: dict[str, str]) -> None:
+    changes = _Changes(int(state["events_cursor"]), int(state["balance_cursor"]))
+    windows = [
+        Window(stream, max(0, since - CURSOR_OVERLAP_SECONDS), None)
+        for stream, since in changes.newest.items()
+    ]
+    paths = {"events": "/v1/events", "balance_transactions": "/v1/balance_transactions"}
+    session.report(phase="events")
+    reader = session.read(windows, paths, {"events": EVENT_PARAMS})
     batch = mirror.Batch()
-    snapshot_at = int(time.time())
-    params = {"created": {"gte": max(0, since - CURSOR_OVERLAP_SECONDS)}}
-    for page in session.pages("/v1/balance_transactions", params):
-        for txn in page:
-            newest = max(newest, txn["created"])
-            batch.add(txn, snapshot_at)
-        session.report(objects=len(page))
-    _write(session, batch, {"balance_cursor": str(newest)})
+    try:
+        for page in reader.pages():
+            changes.add(batch, page)
+            session.report(objects=len(page.objects))
+            if len(batch) >= WRITE_BATCH_OBJECTS:
+                _write(session, batch, {})
+                batch = mirror.Batch()
+    finally:
+        reader.stop()
+    for charge_id in sorted(changes.disputed_charges - changes.seen.keys()):
+        charge = stripe_gateway.request(session.client, "get", f"/v1/charges/{charge_id}")
+        batch.add(charge, int(time.time()))
+    # The cursors move only with the last rows they cover.
+    cursors = {
+        "events_cursor": str(changes.newest["events"]),
+        "events_read_at": str(int(time.time())),
+        "balance_cursor": str(changes.newest["balance_transactions"]),
+    }
+    _write(session, batch, cursors)
 
 
 def _needs_backfill(state: dict[str, str]) -> bool:
@@ -322,12 +411,19 @@ def run_sync(
     full: bool = False,
     settings: StripeSettings | None = None,
     on_progress: ProgressCallback | None = None,
+    *,
+    requests_per_second: float | None = None,
+    max_concurrency: int | None = None,
 ) -> SyncResult:
-    """Bring the mirror up to date with Stripe. Raises SyncError with a one-line reason."""
+    """Bring the mirror up to date with Stripe. Raises SyncError with a one-line reason.
+
+    `requests_per_second` overrides the configured rate (SYNC_REQUESTS_PER_SECOND, else
+    90 live, 22 test); `max_concurrency` caps the requests in flight (1: one at a time).
+    """
     settings = settings or stripe_settings()
     try:
-        session = _Session(settings, on_progress)
-    except stripe_gateway.StripeNotConfigured as problem:
+        session = _Session(settings, on_progress, requests_per_second, max_concurrency)
+    except (stripe_gateway.StripeNotConfigured, ValueError) as problem:
         raise SyncError(str(problem)) from None
     with _exclusive_run(settings):
         state = _read_state(session.livemode)
@@ -342,12 +438,13 @@ def run_sync(
             if mode == "full":
                 _backfill(session, state)
             else:
-                _apply_events(session, int(state["events_cursor"]))
-                _read_balance_transactions(session, int(state["balance_cursor"]))
-        except (SyncError, stripe.StripeError, db.DatabaseBusy) as error:
-            _finish_run(run_id, session.progress, str(error))
-            raise SyncError(str(error)) from None
+                _incremental(session, state)
+        except (SyncError, stripe.StripeError, stripe_gateway.StripeProblem, db.DatabaseBusy) as e:
+            session.report()
+            _finish_run(run_id, session.progress, str(e))
+            raise SyncError(str(e)) from None
         except BaseException as error:
+            session.progress.requests = session.governor.requests
             _finish_run(run_id, session.progress, f"interrupted: {error.__class__.__name__}")
             raise
         session.report(phase="totals")

@@ -93,7 +93,12 @@ def sync_now_button(actor: Actor, key: str) -> None:
             share,
             text=f"{progress.phase}: {progress.objects:,} "
             f"{t('objects', locale()).lower()}, "
-            f"{progress.requests_per_second:.0f} req/s",
+            f"{progress.requests_per_second:.0f} req/s"
+            + (
+                f", about {progress.estimated_seconds_left:.0f} s left"
+                if progress.estimated_seconds_left
+                else ""
+            ),
         )
 
     try:

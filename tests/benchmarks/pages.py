@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from console import db, rollups
+from console.access import ADMIN, Actor
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "streamlit_app.py"
@@ -77,6 +78,7 @@ def time_page(page: str | None, runs: int = 3) -> float:
     for _ in range(runs):
         st.cache_data.clear()
         app = AppTest.from_file(str(APP), default_timeout=300)
+        app.session_state["actor"] = Actor("admin@example.org", ADMIN)  # signed in
         app.query_params["webinar"] = "wb_7"
         if page:
             app.run()
