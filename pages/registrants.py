@@ -97,4 +97,5 @@ st.download_button(
 
 refund_requests_table(actor, webinar_id)
 refund_panel(actor, rows, lang)
-cancel_without_refund_panel(actor, webinar_id, rows)
+if actor.role in (ADMIN, ORGANIZER):  # finance refunds, but does not cancel registrations
+    cancel_without_refund_panel(actor, webinar_id, rows)
