@@ -68,11 +68,6 @@ def _scoped(actor: Actor, selection: RevenueFilter) -> RevenueFilter:
     return selection if scope is None else replace(selection, organizer=scope)
 
 
-def _frame(sql: str, params: dict | None = None) -> pd.DataFrame:
-    with db.connect() as con:
-        return con.execute(sql, params or {}).df()
-
-
 # --- revenue ------------------------------------------------------------------------------
 
 
@@ -117,7 +112,7 @@ def _totals_by_currency(livemode: bool, selection: RevenueFilter) -> pd.DataFram
     FROM presented FULL JOIN settled USING (currency)
     ORDER BY currency
     """  # noqa: S608 - conditions built from fixed text, values are parameters
-    return _frame(sql, params)
+    return db.query_frame(sql, params)
 
 
 def revenue_over_time(
@@ -136,7 +131,7 @@ def revenue_over_time(
     WHERE {where}
     GROUP BY 1, 2 ORDER BY 1, 2
     """  # noqa: S608 - grain is checked against GRAINS
-    return _frame(sql, params)
+    return db.query_frame(sql, params)
 
 
 def revenue_by_webinar(actor: Actor, livemode: bool, selection: RevenueFilter) -> pd.DataFrame:
@@ -154,7 +149,7 @@ def revenue_by_webinar(actor: Actor, livemode: bool, selection: RevenueFilter) -
     GROUP BY d.webinar_id, d.currency, d.settlement_currency
     ORDER BY d.webinar_id, d.currency
     """  # noqa: S608 - conditions built from fixed text, values are parameters
-    return _frame(sql, params)
+    return db.query_frame(sql, params)
 
 
 @dataclass(frozen=True)
@@ -257,7 +252,7 @@ def registrant_rows(
     ORDER BY {order}
     LIMIT $limit
     """  # noqa: S608 - order comes from REGISTRANT_SORTS
-    return _frame(
+    return db.query_frame(
         sql,
         {
             "livemode": livemode,
@@ -304,7 +299,7 @@ def registrants_csv(frame: pd.DataFrame) -> bytes:
 def fees_by_month(actor: Actor, livemode: bool) -> pd.DataFrame:
     """Per settlement currency and month: gross, fees, refunds, net, rate, fee per payment."""
     require(actor, ADMIN, FINANCE)
-    frame = _frame(
+    frame = db.query_frame(
         "SELECT * EXCLUDE (livemode) FROM fees_by_month WHERE livemode = $livemode "
         "ORDER BY settlement_currency, month",
         {"livemode": livemode},
@@ -330,12 +325,8 @@ def _divide_half_up(amount: int, count: int) -> int:
 def fee_breakdown(actor: Actor, livemode: bool) -> pd.DataFrame:
     """Fees by `fee_details` type and settlement currency."""
     require(actor, ADMIN, FINANCE)
-    return _frame(
+    return db.query_frame(
         "SELECT * EXCLUDE (livemode) FROM fees_by_type WHERE livemode = $livemode "
         "ORDER BY settlement_currency, fee_type",
         {"livemode": livemode},
     )
-
-
-def fees_csv(frame: pd.DataFrame) -> bytes:
-    return to_csv_bytes(frame)

@@ -53,12 +53,11 @@ def webinar_log(actor: Actor, webinar_id: str) -> pd.DataFrame:
                 "SELECT organizer_email FROM webinars WHERE webinar_id = ?", [webinar_id]
             ).fetchone()
         require_webinar_owner(actor, owner[0] if owner else "")
-    with db.connect() as con:
-        return con.execute(
-            "SELECT logged_at, actor, action, subject, amount, currency, reason, stripe_id "
-            "FROM audit_log WHERE webinar_id = ? ORDER BY logged_at DESC",
-            [webinar_id],
-        ).df()
+    return db.query_frame(
+        "SELECT logged_at, actor, action, subject, amount, currency, reason, stripe_id "
+        "FROM audit_log WHERE webinar_id = ? ORDER BY logged_at DESC",
+        [webinar_id],
+    )
 
 
 def actions(actor: Actor) -> list[str]:
@@ -75,11 +74,10 @@ def search(
 ) -> pd.DataFrame:
     """Entries matching the filters, newest first (admins only)."""
     require(actor, ADMIN)
-    with db.connect() as con:
-        return con.execute(
-            "SELECT logged_at, actor, action, webinar_id, subject, amount, currency, reason, "
-            "stripe_id, before, after FROM audit_log WHERE contains(lower(actor), lower(?)) "
-            "AND (? IS NULL OR action = ?) AND (? = '' OR webinar_id = ?) "
-            "ORDER BY logged_at DESC",
-            [who.strip(), action, action, webinar_id.strip(), webinar_id.strip()],
-        ).df()
+    return db.query_frame(
+        "SELECT logged_at, actor, action, webinar_id, subject, amount, currency, reason, "
+        "stripe_id, before, after FROM audit_log WHERE contains(lower(actor), lower(?)) "
+        "AND (? IS NULL OR action = ?) AND (? = '' OR webinar_id = ?) "
+        "ORDER BY logged_at DESC",
+        [who.strip(), action, action, webinar_id.strip(), webinar_id.strip()],
+    )

@@ -319,12 +319,11 @@ def _cancel_unpaid(
 
 
 def job_summary(job_id: str) -> pd.DataFrame:
-    with db.connect() as con:
-        return con.execute(
-            "SELECT name, email, charge_id, currency, amount_refunded, outcome, detail, "
-            "stripe_refund_id FROM cancellation_items WHERE job_id = ? ORDER BY outcome, email",
-            [job_id],
-        ).df()
+    return db.query_frame(
+        "SELECT name, email, charge_id, currency, amount_refunded, outcome, detail, "
+        "stripe_refund_id FROM cancellation_items WHERE job_id = ? ORDER BY outcome, email",
+        [job_id],
+    )
 
 
 def job_summary_csv(job_id: str) -> bytes:

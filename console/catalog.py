@@ -119,18 +119,17 @@ def load_webinar(webinar_id: str) -> Webinar | None:
 
 def webinars_frame() -> pd.DataFrame:
     """Every webinar with its price, first session and registration count."""
-    with db.connect() as con:
-        return con.execute(
-            """
-            SELECT w.webinar_id, w.title, w.organizer_email, w.status, w.price_amount,
-                   w.price_currency, min(s.starts_at) AS first_session,
-                   (SELECT count(*) FROM registrants r
-                     WHERE r.webinar_id = w.webinar_id AND r.status <> 'cancelled')
-                       AS registrations
-            FROM webinars w LEFT JOIN webinar_sessions s USING (webinar_id)
-            GROUP BY ALL ORDER BY first_session NULLS LAST, w.webinar_id
-            """
-        ).df()
+    return db.query_frame(
+        """
+        SELECT w.webinar_id, w.title, w.organizer_email, w.status, w.price_amount,
+               w.price_currency, min(s.starts_at) AS first_session,
+               (SELECT count(*) FROM registrants r
+                 WHERE r.webinar_id = w.webinar_id AND r.status <> 'cancelled')
+                   AS registrations
+        FROM webinars w LEFT JOIN webinar_sessions s USING (webinar_id)
+        GROUP BY ALL ORDER BY first_session NULLS LAST, w.webinar_id
+        """
+    )
 
 
 def count_webinars(prefix: str = "") -> int:

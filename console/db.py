@@ -20,10 +20,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from console.schema import SCHEMA_STATEMENTS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_DB = "data/console.duckdb"
 # How long a caller waits for another process's lock before giving up.
@@ -162,3 +166,9 @@ def connect(write: bool = False, path: Path | None = None) -> Iterator[duckdb.Du
     finally:
         cursor.close()
         _release(path)
+
+
+def query_frame(sql: str, params: dict | list | None = None) -> pd.DataFrame:
+    """One read, as a pandas DataFrame."""
+    with connect() as con:
+        return con.execute(sql, params or {}).df()

@@ -140,6 +140,14 @@ class Batch:
         return written
 
 
+def save(con: duckdb.DuckDBPyConnection, stripe_object: dict) -> None:
+    """One object just answered by Stripe, in the caller's transaction (pages show it
+    before the next sync)."""
+    batch = Batch()
+    batch.add(stripe_object, stripe_object["created"])
+    batch.write(con)
+
+
 def _upsert(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[dict]) -> None:
     rows = list(rows)
     columns = list(rows[0])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from console.money import format_money
@@ -24,15 +26,23 @@ MONEY_COLUMNS = {
 }
 
 
-def with_formatted_money(frame: pd.DataFrame, report: str, locale: str = "en") -> pd.DataFrame:
-    """A copy of `frame` whose money columns are text such as “$1,234.56” or “1 234,56 €”."""
+def formatted_money(
+    frame: pd.DataFrame, money_columns: Mapping[str, str], locale: str = "en"
+) -> pd.DataFrame:
+    """A copy of `frame` whose money columns (name -> its currency column) are text such as
+    “$1,234.56” or “1 234,56 €”; “—” where a row has no currency (a free registration)."""
     shown = frame.copy().astype(object)
-    for column, currency_column in MONEY_COLUMNS[report].items():
+    for column, currency_column in money_columns.items():
         shown[column] = [
-            format_money(int(amount), currency, locale)
+            format_money(int(amount), currency, locale) if isinstance(currency, str) else "—"
             for amount, currency in zip(frame[column], frame[currency_column], strict=True)
         ]
-    return shown.fillna("")
+    return shown
+
+
+def with_formatted_money(frame: pd.DataFrame, report: str, locale: str = "en") -> pd.DataFrame:
+    """A report's frame for people, blanks for missing values."""
+    return formatted_money(frame, MONEY_COLUMNS[report], locale).fillna("")
 
 
 def price_text(amount: object, currency: object, locale: str = "en") -> str:

@@ -96,9 +96,8 @@ def save_price(actor: Actor, change: PriceChange, settings: StripeSettings | Non
 def price_history(actor: Actor, webinar_id: str) -> pd.DataFrame:
     require(actor, ADMIN, ORGANIZER, FINANCE)
     get_webinar(actor, webinar_id)  # scope check
-    with db.connect() as con:
-        return con.execute(
-            "SELECT changed_at, changed_by, old_amount, old_currency, new_amount, new_currency "
-            "FROM price_changes WHERE webinar_id = ? ORDER BY changed_at DESC",
-            [webinar_id],
-        ).df()
+    return db.query_frame(
+        "SELECT changed_at, changed_by, old_amount, old_currency, new_amount, new_currency "
+        "FROM price_changes WHERE webinar_id = ? ORDER BY changed_at DESC",
+        [webinar_id],
+    )

@@ -202,8 +202,7 @@ def _open_request(
 
 
 def _existing_request(request_id: str) -> dict | None:
-    with db.connect() as con:
-        frame = con.execute("SELECT * FROM refund_requests WHERE request_id = ?", [request_id]).df()
+    frame = db.query_frame("SELECT * FROM refund_requests WHERE request_id = ?", [request_id])
     return None if frame.empty else frame.astype(object).iloc[0].to_dict()
 
 
@@ -285,9 +284,7 @@ def _drive(actor: Actor, request_id: str, settings: StripeSettings) -> RefundOut
 
 def _record(request: dict, refund: dict) -> RefundOutcome:
     with db.connect(write=True) as con:
-        batch = mirror.Batch()
-        batch.add(refund, refund["created"])
-        batch.write(con)  # the pages show it before the next sync
+        mirror.save(con, refund)
         con.execute(
             "UPDATE refund_requests SET status = ?, stripe_refund_id = ?, amount = ?, "
             "failure_reason = ?, updated_at = now() WHERE request_id = ?",
@@ -451,9 +448,7 @@ def follow_pending(actor: Actor, settings: StripeSettings | None = None) -> int:
         if refund["status"] == "pending":
             continue
         with db.connect(write=True) as con:
-            batch = mirror.Batch()
-            batch.add(refund, refund["created"])
-            batch.write(con)
+            mirror.save(con, refund)
             con.execute(
                 "UPDATE refund_requests SET status = ?, failure_reason = ?, "
                 "updated_at = now() WHERE request_id = ?",
@@ -475,13 +470,12 @@ def follow_pending(actor: Actor, settings: StripeSettings | None = None) -> int:
 def refund_requests(actor: Actor, webinar_id: str) -> pd.DataFrame:
     """The console's refund requests for a webinar, with their state at Stripe."""
     require(actor, ADMIN, ORGANIZER, FINANCE)
-    with db.connect() as con:
-        return con.execute(
-            "SELECT requested_at, requested_by, registrant_email, charge_id, amount, currency, "
-            "reason, note, status, stripe_refund_id, failure_reason FROM refund_requests "
-            "WHERE webinar_id = ? ORDER BY requested_at DESC",
-            [webinar_id],
-        ).df()
+    return db.query_frame(
+        "SELECT requested_at, requested_by, registrant_email, charge_id, amount, currency, "
+        "reason, note, status, stripe_refund_id, failure_reason FROM refund_requests "
+        "WHERE webinar_id = ? ORDER BY requested_at DESC",
+        [webinar_id],
+    )
 
 
 def new_request_id() -> str:

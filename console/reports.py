@@ -37,11 +37,6 @@ REGISTRANT_COLUMNS = [
 FEE_COLUMNS = ["settlement_currency", "month", "charges", "gross", "fees", "refunded", "net"]
 
 
-def _frame(sql: str, params: dict) -> pd.DataFrame:
-    with db.connect() as con:
-        return con.execute(sql, params).df()
-
-
 def revenue(livemode: bool) -> pd.DataFrame:
     """One row per (webinar, presentment currency)."""
     sql = """
@@ -60,7 +55,7 @@ def revenue(livemode: bool) -> pd.DataFrame:
     GROUP BY l.webinar_id, l.currency, l.settlement_currency
     ORDER BY l.webinar_id, l.currency
     """
-    return _frame(sql, {"livemode": livemode})[REVENUE_COLUMNS]
+    return db.query_frame(sql, {"livemode": livemode})[REVENUE_COLUMNS]
 
 
 def registrants(livemode: bool, webinar_id: str) -> pd.DataFrame:
@@ -76,12 +71,12 @@ def registrants(livemode: bool, webinar_id: str) -> pd.DataFrame:
     WHERE livemode = $livemode AND webinar_id = $webinar_id
     ORDER BY created, charge_id
     """
-    return _frame(sql, {"livemode": livemode, "webinar_id": webinar_id})
+    return db.query_frame(sql, {"livemode": livemode, "webinar_id": webinar_id})
 
 
 def fees(livemode: bool) -> pd.DataFrame:
     """One row per (settlement currency, month) of card payments and their refunds."""
-    return _frame(
+    return db.query_frame(
         "SELECT * FROM monthly_fees WHERE livemode = $livemode ORDER BY settlement_currency, month",
         {"livemode": livemode},
     )[FEE_COLUMNS]

@@ -243,37 +243,36 @@ def list_webinars(actor: Actor, livemode: bool) -> pd.DataFrame:
     """Webinars this actor may see, with status, price, registrations and revenue."""
     require(actor, ADMIN, ORGANIZER, FINANCE)
     scope = actor.email.lower() if actor.role == ORGANIZER else None
-    with db.connect() as con:
-        return con.execute(
-            """
-            WITH sessions AS (
-                SELECT webinar_id, min(starts_at) AS first_session,
-                       max(starts_at + to_minutes(duration_minutes)) AS last_end
-                FROM webinar_sessions GROUP BY webinar_id
-            ),
-            seats AS (
-                SELECT webinar_id, count(*) AS registrations FROM registrants
-                WHERE status NOT IN ('cancelled', 'payment_failed', 'pending_payment')
-                GROUP BY webinar_id
-            ),
-            revenue AS (
-                SELECT webinar_id, list(struct_pack(currency := settlement_currency, net := net)
-                                        ORDER BY settlement_currency) AS net_revenue
-                FROM (SELECT webinar_id, settlement_currency, sum(net)::BIGINT AS net
-                      FROM revenue_daily WHERE livemode = $livemode GROUP BY ALL)
-                GROUP BY webinar_id
-            )
-            SELECT w.webinar_id, w.title, w.organizer_email,
-                   CASE WHEN w.status = 'cancelled' THEN 'cancelled'
-                        WHEN s.last_end < now() THEN 'past' ELSE 'upcoming' END AS status,
-                   w.price_amount, w.price_currency, s.first_session,
-                   coalesce(seats.registrations, 0) AS registrations, r.net_revenue
-            FROM webinars w
-            LEFT JOIN sessions s USING (webinar_id)
-            LEFT JOIN seats USING (webinar_id)
-            LEFT JOIN revenue r USING (webinar_id)
-            WHERE $scope IS NULL OR lower(w.organizer_email) = $scope
-            ORDER BY s.first_session DESC NULLS LAST, w.title
-            """,
-            {"livemode": livemode, "scope": scope},
-        ).df()
+    return db.query_frame(
+        """
+        WITH sessions AS (
+            SELECT webinar_id, min(starts_at) AS first_session,
+                   max(starts_at + to_minutes(duration_minutes)) AS last_end
+            FROM webinar_sessions GROUP BY webinar_id
+        ),
+        seats AS (
+            SELECT webinar_id, count(*) AS registrations FROM registrants
+            WHERE status NOT IN ('cancelled', 'payment_failed', 'pending_payment')
+            GROUP BY webinar_id
+        ),
+        revenue AS (
+            SELECT webinar_id, list(struct_pack(currency := settlement_currency, net := net)
+                                    ORDER BY settlement_currency) AS net_revenue
+            FROM (SELECT webinar_id, settlement_currency, sum(net)::BIGINT AS net
+                  FROM revenue_daily WHERE livemode = $livemode GROUP BY ALL)
+            GROUP BY webinar_id
+        )
+        SELECT w.webinar_id, w.title, w.organizer_email,
+               CASE WHEN w.status = 'cancelled' THEN 'cancelled'
+                    WHEN s.last_end < now() THEN 'past' ELSE 'upcoming' END AS status,
+               w.price_amount, w.price_currency, s.first_session,
+               coalesce(seats.registrations, 0) AS registrations, r.net_revenue
+        FROM webinars w
+        LEFT JOIN sessions s USING (webinar_id)
+        LEFT JOIN seats USING (webinar_id)
+        LEFT JOIN revenue r USING (webinar_id)
+        WHERE $scope IS NULL OR lower(w.organizer_email) = $scope
+        ORDER BY s.first_session DESC NULLS LAST, w.title
+        """,
+        {"livemode": livemode, "scope": scope},
+    )

@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from console import analytics
 from console.access import ADMIN, FINANCE
+from console.csv_export import to_csv_bytes
 from console.i18n import t
+from console.presentation import MONEY_COLUMNS, formatted_money
 from console.ui import charts
 from console.ui.auth import page_guard
-from console.ui.common import cached, data_version, export_name, locale, money, page_header
+from console.ui.common import cached, data_version, export_name, locale, page_header
 
 actor = page_guard(ADMIN, FINANCE)
 settings = page_header("fees")
@@ -31,11 +32,9 @@ currency = st.selectbox(
 if currency:
     monthly = monthly[monthly["settlement_currency"] == currency]
 
-shown = monthly.copy().astype(object)
-for column in ("gross", "fees", "refunded", "net", "fee_per_registrant"):
-    shown[column] = [
-        money(v, c) for v, c in zip(monthly[column], monthly["settlement_currency"], strict=True)
-    ]
+shown = formatted_money(
+    monthly, MONEY_COLUMNS["fees"] | {"fee_per_registrant": "settlement_currency"}, lang
+)
 shown["effective_rate"] = [
     f"{rate:.2%}" if rate == rate else "—" for rate in monthly["effective_rate"]
 ]
@@ -59,7 +58,7 @@ st.dataframe(
 )
 st.download_button(
     t("download_csv", lang),
-    analytics.fees_csv(monthly),
+    to_csv_bytes(monthly),
     file_name=export_name("stripe_fees_by_month", settings),
     mime="text/csv",
     key="fees_csv",
@@ -74,10 +73,7 @@ st.subheader(t("fee_breakdown", lang))
 breakdown = cached("fee_breakdown", version, actor, settings.livemode)
 if currency:
     breakdown = breakdown[breakdown["settlement_currency"] == currency]
-breakdown_shown = breakdown.copy().astype(object)
-breakdown_shown["amount"] = [
-    money(v, c) for v, c in zip(breakdown["amount"], breakdown["settlement_currency"], strict=True)
-]
+breakdown_shown = formatted_money(breakdown, {"amount": "settlement_currency"}, lang)
 st.dataframe(
     breakdown_shown,
     hide_index=True,

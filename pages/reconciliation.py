@@ -5,9 +5,10 @@ import streamlit as st
 from console import reconciliation
 from console.access import ADMIN, FINANCE
 from console.i18n import t
+from console.presentation import formatted_money
 from console.stripe_gateway import StripeProblem
 from console.ui.auth import page_guard
-from console.ui.common import locale, money, page_header, sync_now_button
+from console.ui.common import locale, page_header, sync_now_button
 
 actor = page_guard(ADMIN, FINANCE)
 settings = page_header("reconciliation")
@@ -43,19 +44,21 @@ if result.in_agreement:
 else:
     st.error(t("differences_found", lang, count=len(result.differences)))
 
-totals = result.totals.copy().astype(object)
-for column in (
-    "console_fees",
-    "stripe_fees",
-    "console_net",
-    "stripe_net",
-    "stripe_balance",
-    "difference",
-):
-    totals[column] = [
-        money(v, c)
-        for v, c in zip(result.totals[column], result.totals["settlement_currency"], strict=True)
-    ]
+totals = formatted_money(
+    result.totals,
+    {
+        column: "settlement_currency"
+        for column in (
+            "console_fees",
+            "stripe_fees",
+            "console_net",
+            "stripe_net",
+            "stripe_balance",
+            "difference",
+        )
+    },
+    lang,
+)
 st.dataframe(
     totals,
     hide_index=True,

@@ -5,9 +5,10 @@ import streamlit as st
 from console import analytics, refunds
 from console.access import ADMIN, FINANCE, ORGANIZER
 from console.i18n import t
+from console.presentation import MONEY_COLUMNS, formatted_money
 from console.stripe_gateway import StripeProblem
 from console.ui.auth import page_guard
-from console.ui.common import cached, data_version, export_name, locale, money, page_header
+from console.ui.common import cached, data_version, export_name, locale, page_header
 from console.ui.refund_panel import cancel_without_refund_panel, refund_panel, refund_requests_table
 
 actor = page_guard(ADMIN, ORGANIZER, FINANCE)
@@ -57,11 +58,7 @@ if rows.empty:
     st.info(t("no_payments", lang))
     st.stop()
 
-shown = rows.copy().astype(object)
-for column in ("amount_paid", "amount_refunded", "fee"):
-    shown[column] = [
-        money(v, c) if c else "—" for v, c in zip(rows[column], rows["currency"], strict=True)
-    ]
+shown = formatted_money(rows, MONEY_COLUMNS["registrants"], lang)
 shown["status"] = [t(f"status_{status}", lang) for status in rows["status"]]
 total = analytics.registrant_count(actor, settings.livemode, webinar_id)
 if len(rows) == SHOWN_ROWS and total > SHOWN_ROWS:

@@ -8,6 +8,7 @@ from console import analytics
 from console.access import ADMIN, FINANCE, ORGANIZER
 from console.csv_export import to_csv_bytes
 from console.i18n import t
+from console.presentation import MONEY_COLUMNS, formatted_money
 from console.ui import charts
 from console.ui.auth import page_guard
 from console.ui.common import cached, data_version, export_name, locale, money, page_header
@@ -112,16 +113,7 @@ st.plotly_chart(charts.revenue_over_time(over_time, lang, labels), width="stretc
 
 st.subheader(t("per_webinar", lang))
 by_webinar = cached("revenue_by_webinar", version, actor, settings.livemode, selection)
-shown = by_webinar.copy().astype(object)
-for column, currency_column in (
-    ("gross", "currency"),
-    ("refunded", "currency"),
-    ("fees", "settlement_currency"),
-    ("net", "settlement_currency"),
-):
-    shown[column] = [
-        money(v, c) for v, c in zip(by_webinar[column], by_webinar[currency_column], strict=True)
-    ]
+shown = formatted_money(by_webinar, MONEY_COLUMNS["revenue"], lang)
 picked = st.dataframe(
     shown.fillna(""),
     hide_index=True,
