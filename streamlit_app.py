@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from console import db
 from console.access import ADMIN, FINANCE, ORGANIZER
 from console.i18n import LOCALES, t
 from console.ui.auth import current_actor, keep_signed_in, sign_in_form, sign_out
@@ -9,6 +10,12 @@ from console.ui.auth import current_actor, keep_signed_in, sign_in_form, sign_ou
 st.set_page_config(
     page_title="Webinar payments console", page_icon=":material/credit_card:", layout="wide"
 )
+
+try:
+    db.ensure_schema()
+except db.DATABASE_PROBLEMS as problem:
+    st.error(str(problem))
+    st.stop()
 
 with st.sidebar:
     st.selectbox("Language / Langue", options=list(LOCALES), format_func=LOCALES.get, key="locale")

@@ -193,11 +193,11 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from console.db import DatabaseBusy
+    from console.db import DATABASE_PROBLEMS
 
     try:
         return COMMANDS[args.command](args)
-    except DatabaseBusy as problem:
+    except DATABASE_PROBLEMS as problem:
         return _fail(str(problem))
     except KeyboardInterrupt:
         return 130

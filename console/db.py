@@ -12,23 +12,25 @@ batches, so it holds the lock for milliseconds at a time.
 from __future__ import annotations
 
 import atexit
+import fcntl
 import os
 import random
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import duckdb
 
-from console.schema import SCHEMA_STATEMENTS
+from console.store import migrations
 
 if TYPE_CHECKING:
     import pandas as pd
 
+T = TypeVar("T")
 DEFAULT_DB = "data/console.duckdb"
 # How long a caller waits for another process's lock before giving up.
 LOCK_WAIT_SECONDS = 60.0
@@ -39,6 +41,11 @@ MAX_HOLD_SECONDS = 1.0
 
 class DatabaseBusy(RuntimeError):
     """The database stayed locked by another process for too long."""
+
+
+DatabaseTooNew = migrations.DatabaseTooNew
+# What a person is told about, rather than shown a traceback.
+DATABASE_PROBLEMS = (DatabaseBusy, DatabaseTooNew)
 
 
 def database_path() -> Path:
@@ -56,6 +63,7 @@ class _OpenFile:
 _guard = threading.RLock()
 _open_files: dict[Path, _OpenFile] = {}
 _initialised: set[Path] = set()
+_migrating = threading.Lock()
 _closer: threading.Thread | None = None
 
 
@@ -132,18 +140,44 @@ def _close_all() -> None:
 
 
 def ensure_schema(path: Path | None = None) -> None:
+    """Bring the file to this release's schema, once per process (a read when it is)."""
     path = path or database_path()
     if path in _initialised and path.exists():
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
+    with _migrating:
+        if path in _initialised and path.exists():
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if _version(path) != migrations.LATEST:
+            with _migration_lock(path):
+                _run(path, lambda cursor: migrations.upgrade(cursor, path))
+        _initialised.add(path)
+
+
+def _version(path: Path) -> int:
+    version = _run(path, migrations.current_version)
+    migrations.check_not_newer(version, path)
+    return version
+
+
+def _run(path: Path, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
     cursor = _acquire(path)
     try:
-        for statement in SCHEMA_STATEMENTS:
-            cursor.execute(statement)
+        return work(cursor)
     finally:
         cursor.close()
         _release(path)
-    _initialised.add(path)
+
+
+@contextmanager
+def _migration_lock(path: Path) -> Iterator[None]:
+    """One process migrates a file; the others wait, then find it current."""
+    with path.with_suffix(".migrate.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @contextmanager

@@ -8,7 +8,8 @@ from console import db
 
 REBUILD_REVENUE_DAILY = """
 DELETE FROM revenue_daily;
-INSERT INTO revenue_daily
+INSERT INTO revenue_daily (livemode, day, webinar_id, currency, settlement_currency, gross,
+                           refunded, disputed, fees, net, charges, new_paid_registrants)
 WITH first_payment AS (
     SELECT livemode, webinar_id, currency, registrant_key, min(created) AS created,
            arg_min(settlement_currency, created) AS settlement_currency
@@ -17,16 +18,16 @@ WITH first_payment AS (
 ),
 lines AS (
     SELECT livemode, CAST(epoch_ms(created * 1000) AS DATE) AS day, webinar_id, currency,
-           settlement_currency, gross, refunded, fee, net,
+           settlement_currency, gross, refunded, disputed, fee, net,
            CASE WHEN kind = 'charge' THEN 1 ELSE 0 END AS charge, 0 AS newcomer
     FROM revenue_lines
     UNION ALL
     SELECT livemode, CAST(epoch_ms(created * 1000) AS DATE), webinar_id, currency,
-           settlement_currency, 0, 0, 0, 0, 0, 1
+           settlement_currency, 0, 0, 0, 0, 0, 0, 1
     FROM first_payment
 )
 SELECT livemode, day, webinar_id, currency, settlement_currency,
-       sum(gross), sum(refunded), sum(fee), sum(net), sum(charge), sum(newcomer)
+       sum(gross), sum(refunded), sum(disputed), sum(fee), sum(net), sum(charge), sum(newcomer)
 FROM lines
 GROUP BY livemode, day, webinar_id, currency, settlement_currency;
 """

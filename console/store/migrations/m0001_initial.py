@@ -1,9 +1,18 @@
-"""Table definitions. Statements are idempotent: they run at every first connection."""
+"""Migration 1: the schema of release 0.1.0, before migrations existed.
+
+Every statement is idempotent, so a file written by 0.1.0 (which has these tables but no
+`schema_migrations`) takes it as a no-op and is then on version 1. Never edit this file:
+change the schema in a new migration.
+"""
+
+import duckdb
+
+NAME = "release 0.1.0 schema"
 
 # The Stripe mirror keeps typed columns for reports and the raw JSON beside them, so a
 # new report never needs a re-sync. `snapshot_at` is the Stripe time the row's state
 # is from (an event's `created`, or when a list page was read): older never overwrites newer.
-SCHEMA_STATEMENTS = (
+STATEMENTS = (
     """
     CREATE TABLE IF NOT EXISTS stripe_charges (
         id VARCHAR PRIMARY KEY,
@@ -357,3 +366,8 @@ SCHEMA_STATEMENTS = (
     )
     """,
 )
+
+
+def apply(con: duckdb.DuckDBPyConnection) -> None:
+    for statement in STATEMENTS:
+        con.execute(statement)

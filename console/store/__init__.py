@@ -1,0 +1,1 @@
+"""The DuckDB store: the connection, its migrations, and the tables."""
