@@ -71,16 +71,23 @@ def _scoped(actor: Actor, selection: RevenueFilter) -> RevenueFilter:
 # --- revenue ------------------------------------------------------------------------------
 
 
-def kpis(actor: Actor, livemode: bool, selection: RevenueFilter) -> pd.DataFrame:
-    """Per currency: gross, refunded, fees, net, paid registrants; and the previous period's."""
+PRESENTED = ("gross", "refunded", "disputed", "paid_registrants")
+SETTLED = ("fees", "net")
+
+
+def kpis(actor: Actor, livemode: bool, selection: RevenueFilter, side: str) -> pd.DataFrame:
+    """Totals per currency with the previous period's: for side "presented", what
+    registrants paid, got back and disputed, per payment currency; for "settled", fees and
+    net per settlement currency. The two are never put in one row."""
     selection = _scoped(actor, selection)
-    current = _totals_by_currency(livemode, selection)
+    columns = PRESENTED if side == "presented" else SETTLED
+    current = _totals_by_currency(livemode, selection, side)
     before = selection.previous()
     if before is None:
-        for column in ("gross", "refunded", "fees", "net", "paid_registrants"):
+        for column in columns:
             current[f"previous_{column}"] = pd.NA
         return current
-    previous = _totals_by_currency(livemode, before).add_prefix("previous_")
+    previous = _totals_by_currency(livemode, before, side).add_prefix("previous_")
     merged = current.merge(
         previous, how="left", left_on="currency", right_on="previous_currency"
     ).drop(columns="previous_currency")
@@ -90,46 +97,46 @@ def kpis(actor: Actor, livemode: bool, selection: RevenueFilter) -> pd.DataFrame
     return merged
 
 
-def _totals_by_currency(livemode: bool, selection: RevenueFilter) -> pd.DataFrame:
+def _totals_by_currency(livemode: bool, selection: RevenueFilter, side: str) -> pd.DataFrame:
     where, params = selection.where(livemode)
+    if side == "presented":
+        totals = """currency, sum(gross)::BIGINT AS gross, sum(refunded)::BIGINT AS refunded,
+               sum(disputed)::BIGINT AS disputed,
+               sum(new_paid_registrants)::BIGINT AS paid_registrants"""
+        grouped = "currency"
+    else:
+        totals = """settlement_currency AS currency, sum(fees)::BIGINT AS fees,
+               sum(net)::BIGINT AS net"""
+        grouped = "settlement_currency"
     sql = f"""
-    WITH chosen AS (
-        SELECT d.* FROM revenue_daily d LEFT JOIN webinars w USING (webinar_id) WHERE {where}
-    ),
-    presented AS (
-        SELECT currency, sum(gross)::BIGINT AS gross, sum(refunded)::BIGINT AS refunded,
-               sum(new_paid_registrants)::BIGINT AS paid_registrants
-        FROM chosen GROUP BY currency
-    ),
-    settled AS (
-        SELECT settlement_currency AS currency, sum(fees)::BIGINT AS fees,
-               sum(net)::BIGINT AS net
-        FROM chosen GROUP BY settlement_currency
-    )
-    SELECT currency, coalesce(gross, 0) AS gross, coalesce(refunded, 0) AS refunded,
-           coalesce(fees, 0) AS fees, coalesce(net, 0) AS net,
-           coalesce(paid_registrants, 0) AS paid_registrants
-    FROM presented FULL JOIN settled USING (currency)
-    ORDER BY currency
-    """  # noqa: S608 - conditions built from fixed text, values are parameters
+    SELECT {totals}
+    FROM revenue_daily d LEFT JOIN webinars w USING (webinar_id) WHERE {where}
+    GROUP BY {grouped} ORDER BY 1
+    """  # noqa: S608 - fixed text; values are parameters
     return db.query_frame(sql, params)
 
 
 def revenue_over_time(
     actor: Actor, livemode: bool, selection: RevenueFilter, grain: str
 ) -> pd.DataFrame:
-    """Gross, refunds and net per period start (day, week or month) and currency."""
+    """Per period start (day, week or month): gross and refunds per payment currency, net
+    per settlement currency; one row per (period, measure, currency)."""
     selection = _scoped(actor, selection)
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {GRAINS}")
     where, params = selection.where(livemode)
     sql = f"""
-    SELECT date_trunc('{grain}', d.day)::DATE AS period, d.currency,
-           sum(d.gross)::BIGINT AS gross, sum(d.refunded)::BIGINT AS refunded,
-           sum(d.net)::BIGINT AS net
-    FROM revenue_daily d LEFT JOIN webinars w USING (webinar_id)
-    WHERE {where}
-    GROUP BY 1, 2 ORDER BY 1, 2
+    WITH chosen AS (
+        SELECT date_trunc('{grain}', d.day)::DATE AS period, d.*
+        FROM revenue_daily d LEFT JOIN webinars w USING (webinar_id) WHERE {where}
+    )
+    SELECT period, 'gross' AS measure, currency, sum(gross)::BIGINT AS amount
+    FROM chosen GROUP BY ALL
+    UNION ALL
+    SELECT period, 'refunded', currency, sum(refunded)::BIGINT FROM chosen GROUP BY ALL
+    UNION ALL
+    SELECT period, 'net', settlement_currency, sum(net)::BIGINT FROM chosen GROUP BY ALL
+    ORDER BY period, measure, currency
     """  # noqa: S608 - grain is checked against GRAINS
     return db.query_frame(sql, params)
 
@@ -143,7 +150,8 @@ def revenue_by_webinar(actor: Actor, livemode: bool, selection: RevenueFilter) -
            any_value(w.organizer_email) AS organizer, d.currency,
            sum(d.new_paid_registrants)::BIGINT AS paid_registrants,
            sum(d.gross)::BIGINT AS gross, sum(d.refunded)::BIGINT AS refunded,
-           d.settlement_currency, sum(d.fees)::BIGINT AS fees, sum(d.net)::BIGINT AS net
+           sum(d.disputed)::BIGINT AS disputed, d.settlement_currency,
+           sum(d.fees)::BIGINT AS fees, sum(d.net)::BIGINT AS net
     FROM revenue_daily d LEFT JOIN webinars w USING (webinar_id)
     WHERE {where}
     GROUP BY d.webinar_id, d.currency, d.settlement_currency
@@ -226,18 +234,20 @@ def registrant_rows(
     dashboard = f"{DASHBOARD}/{'' if livemode else 'test/'}payments/"
     sql = f"""
     WITH paid AS (
-        SELECT name, email, currency, amount_paid, amount_refunded, fee,
+        SELECT name, email, currency, amount_paid, amount_refunded, refund_pending,
+               settlement_currency, fee, net,
                CASE WHEN amount_refunded >= amount_paid THEN 'refunded'
                     WHEN amount_refunded > 0 THEN 'partially_refunded'
                     ELSE 'paid' END AS status,
-               card_brand, epoch_ms(created * 1000) AS paid_at, charge_id,
+               dispute_status, card_brand, epoch_ms(created * 1000) AS paid_at, charge_id,
                $dashboard || charge_id AS stripe_link
         FROM charge_facts
         WHERE livemode = $livemode AND webinar_id = $webinar
     ),
     free AS (
         SELECT r.name, r.email, NULL AS currency, 0 AS amount_paid, 0 AS amount_refunded,
-               0 AS fee, 'free' AS status, NULL AS card_brand,
+               0 AS refund_pending, NULL AS settlement_currency, 0 AS fee, 0 AS net,
+               'free' AS status, NULL AS dispute_status, NULL AS card_brand,
                r.registered_at::TIMESTAMP AS paid_at, NULL AS charge_id, NULL AS stripe_link
         FROM registrants r JOIN webinars w USING (webinar_id)
         WHERE r.webinar_id = $webinar AND w.price_amount IS NULL AND r.status <> 'cancelled'
@@ -284,8 +294,12 @@ def registrants_csv(frame: pd.DataFrame) -> bytes:
         "currency",
         "amount_paid",
         "amount_refunded",
+        "refund_pending",
+        "settlement_currency",
         "fee",
+        "net",
         "status",
+        "dispute_status",
         "card_brand",
         "paid_at",
         "charge_id",
@@ -323,7 +337,8 @@ def _divide_half_up(amount: int, count: int) -> int:
 
 
 def fee_breakdown(actor: Actor, livemode: bool) -> pd.DataFrame:
-    """Fees by `fee_details` type and settlement currency."""
+    """The same fees by kind (payments as settled, converted payments, refunds, disputes)
+    and settlement currency: they add up to the monthly totals."""
     require(actor, ADMIN, FINANCE)
     return db.query_frame(
         "SELECT * EXCLUDE (livemode) FROM fees_by_type WHERE livemode = $livemode "

@@ -1,5 +1,11 @@
 """Demo data: webinars in the catalog, registrations paid through real PaymentIntents.
 
+The demo account is a French one settling in EUR (the local Stripe's default), as the
+original product's organizers' are: EUR webinars settle as they are, USD, GBP and JPY ones
+are converted. Most registrants pay with a card from the webinar's country; some pay from
+abroad. A few registrations show what else money does: a dispute won, a dispute lost, a
+refund that fails after it succeeded, and one still pending.
+
 Everything is generated from a fixed seed and every Stripe request carries an idempotency
 key derived from it, so running the demo twice creates nothing twice. Payments are spread
 over the last six months with the `Stripe-Local-Now` header, which the local Stripe
@@ -12,6 +18,7 @@ import hashlib
 import random
 import secrets
 import unicodedata
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -52,20 +59,33 @@ WEBINARS = (
     ("Pricing your online course", "james.wilson@example.org", "usd", 5900, 40, "en"),
 )
 
-# How registrations on paid webinars end, by share.
-PAID_CARDS = (
-    "pm_card_visa",
-    "pm_card_mastercard",
-    "pm_card_amex",
-    "pm_card_discover",
-    "pm_card_visa_debit",
-)
+# How registrations on paid webinars end, by share. Stripe's test cards by country
+# (docs.stripe.com/testing#international-cards): mostly domestic, some from abroad.
+PAID_CARDS = {
+    "eur": ("pm_card_fr", "pm_card_fr", "pm_card_fr", "pm_card_de", "pm_card_be", "pm_card_visa"),
+    "usd": ("pm_card_visa", "pm_card_mastercard", "pm_card_amex", "pm_card_discover"),
+    "gbp": ("pm_card_gb", "pm_card_gb", "pm_card_gb_debit", "pm_card_fr"),
+    "jpy": ("pm_card_jp", "pm_card_jp", "pm_card_jcb", "pm_card_visa"),
+}
 DECLINED_CARDS = ("pm_card_chargeDeclined", "pm_card_chargeDeclinedInsufficientFunds")
 REGISTRATIONS_PER_WEBINAR = 125  # 12 webinars -> 1,500 registrations
 SHARE_DECLINED = 0.04
 SHARE_UNPAID = 0.17  # checkout started, never paid
 SHARE_FULL_REFUND = 0.05
 SHARE_PARTIAL_REFUND = 0.03
+# (webinar number, registration index) -> what happens to that payment after it succeeds.
+STORIES = {
+    (1, 3): "dispute_won",
+    (3, 5): "dispute_lost",
+    (2, 7): "refund_fails",
+    (7, 9): "refund_pending",
+}
+STORY_CARDS = {
+    "dispute_won": "pm_card_createDispute",
+    "dispute_lost": "pm_card_createDispute",
+    "refund_fails": "pm_card_refundFail",
+    "refund_pending": "pm_card_pendingRefund",
+}
 
 
 # One account per role; the organizer owns most demo webinars.
@@ -183,7 +203,13 @@ def seed_demo(
             registered_at = window_start + (window_end - window_start) * rng.random()
             registrant_id = f"reg_{_key(webinar.webinar_id, index)[-16:]}"
             status, intent_id = "registered", None
-            if not webinar.is_free:
+            story = STORIES.get((int(webinar.webinar_id[-2:]), index))
+            if story and not webinar.is_free:
+                status, intent_id = _tell(
+                    client, settings, story, webinar, registrant_id, name, email, registered_at
+                )
+                summary.paid += 1
+            elif not webinar.is_free:
                 status, intent_id = _pay(
                     client, rng, webinar, registrant_id, name, email, registered_at, now, summary
                 )
@@ -214,6 +240,87 @@ def _stripe_has_demo_payments(client) -> bool:
     return bool(page.get("data"))
 
 
+def _clock(at: datetime) -> dict[str, str]:
+    return {"Stripe-Local-Now": str(int(at.timestamp()))}
+
+
+def _intent_params(webinar: Webinar, registrant_id: str, name: str, email: str) -> dict:
+    return {
+        "amount": webinar.price_amount,
+        "currency": webinar.price_currency,
+        "metadata": {
+            "webinar_id": webinar.webinar_id,
+            "registrant_email": email,
+            "registrant_name": name,
+            "registrant_id": registrant_id,
+        },
+        "receipt_email": email,
+        "description": webinar.title,
+        "allowed_payment_method_types": ["card"],
+    }
+
+
+def _tell(
+    client,
+    settings: StripeSettings,
+    story: str,
+    webinar: Webinar,
+    registrant_id: str,
+    name: str,
+    email: str,
+    registered_at: datetime,
+) -> tuple[str, str]:
+    """A payment with Stripe's test card for `story`, and what happens to it afterwards."""
+    params = _intent_params(webinar, registrant_id, name, email)
+    params |= {"payment_method": STORY_CARDS[story], "confirm": True}
+    intent = stripe_gateway.request(
+        client,
+        "post",
+        "/v1/payment_intents",
+        params,
+        idempotency_key=_key("pi", registrant_id),
+        headers=_clock(registered_at),
+    )
+    later = _clock(registered_at + 2 * DAY)
+    if story.startswith("dispute"):
+        page = stripe_gateway.list_page(
+            client, "/v1/disputes", {"charge": intent["latest_charge"], "limit": 1}
+        )
+        dispute = page["data"][0]["id"]
+        if story == "dispute_won":
+            # Stripe's test evidence that wins (docs.stripe.com/testing#disputes).
+            evidence = {"evidence": {"uncategorized_text": "winning_evidence"}, "submit": True}
+            stripe_gateway.request(
+                client, "post", f"/v1/disputes/{dispute}", evidence, headers=later
+            )
+        else:
+            stripe_gateway.request(client, "post", f"/v1/disputes/{dispute}/close", headers=later)
+        return "registered", intent["id"]
+    refund = stripe_gateway.request(
+        client,
+        "post",
+        "/v1/refunds",
+        {"payment_intent": intent["id"], "reason": "requested_by_customer"},
+        idempotency_key=_key("refund", registrant_id),
+        headers=later,
+    )
+    if story == "refund_fails":
+        _later_at_the_bank(settings, refund["id"])
+    return "cancelled", intent["id"]
+
+
+def _later_at_the_bank(settings: StripeSettings, refund_id: str) -> None:
+    """Stripe fails this test card's refund some time later by itself; the local Stripe
+    waits for its test control, which Stripe does not have (so nothing happens there)."""
+    request = urllib.request.Request(
+        f"{settings.api_base}/_config/refunds/{refund_id}/advance", method="POST"
+    )
+    try:
+        urllib.request.urlopen(request, timeout=10).close()  # noqa: S310 - configured base
+    except OSError:
+        pass
+
+
 def _pay(
     client,
     rng,
@@ -227,21 +334,8 @@ def _pay(
 ) -> tuple[str, str | None]:
     """One registrant's checkout: paid, declined or abandoned; some paid ones refunded."""
     roll = rng.random()
-    clock = {"Stripe-Local-Now": str(int(registered_at.timestamp()))}
-    metadata = {
-        "webinar_id": webinar.webinar_id,
-        "registrant_email": email,
-        "registrant_name": name,
-        "registrant_id": registrant_id,
-    }
-    params = {
-        "amount": webinar.price_amount,
-        "currency": webinar.price_currency,
-        "metadata": metadata,
-        "receipt_email": email,
-        "description": webinar.title,
-        "payment_method_types": ["card"],
-    }
+    clock = _clock(registered_at)
+    params = _intent_params(webinar, registrant_id, name, email)
 
     def create_intent() -> dict:
         return stripe_gateway.request(
@@ -256,7 +350,7 @@ def _pay(
     if roll < SHARE_UNPAID:
         return "pending_payment", create_intent()["id"]
     declined = roll < SHARE_UNPAID + SHARE_DECLINED
-    card = rng.choice(DECLINED_CARDS if declined else PAID_CARDS)
+    card = rng.choice(DECLINED_CARDS if declined else PAID_CARDS[webinar.price_currency])
     params |= {"payment_method": card, "confirm": True}
     try:
         intent = create_intent()

@@ -1,7 +1,9 @@
 """The Stripe mirror's repository: Stripe objects in, typed rows with raw JSON out.
 
 Writes go in batches through Arrow (one INSERT per table per batch), and an upsert never
-replaces a row with an older state of the same object.
+replaces a row with an older state of the same object. A row's `livemode` is the mode of
+the key that read it: Stripe puts `livemode` on some objects only (not on a Refund or a
+BalanceTransaction), and a key sees the objects of its own mode alone.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ def _json(value: object) -> str | None:
     return None if value is None else json.dumps(value, separators=(",", ":"))
 
 
-def _id(value: object) -> str | None:
+def object_id(value: object) -> str | None:
     """An expandable field is an id or an expanded object: keep the id."""
     if isinstance(value, dict):
         return value.get("id")
@@ -29,15 +31,14 @@ def charge_row(charge: dict) -> dict:
     card = (charge.get("payment_method_details") or {}).get("card") or {}
     return {
         "id": charge["id"],
-        "livemode": bool(charge.get("livemode")),
         "created": charge["created"],
         "amount": charge["amount"],
         "currency": charge["currency"],
         "status": charge["status"],
         "captured": charge.get("captured"),
         "disputed": charge.get("disputed"),
-        "payment_intent": _id(charge.get("payment_intent")),
-        "balance_transaction": _id(charge.get("balance_transaction")),
+        "payment_intent": object_id(charge.get("payment_intent")),
+        "balance_transaction": object_id(charge.get("balance_transaction")),
         "metadata": _json(charge.get("metadata") or {}),
         "billing_name": billing.get("name"),
         "billing_email": billing.get("email"),
@@ -50,15 +51,14 @@ def charge_row(charge: dict) -> dict:
 def refund_row(refund: dict) -> dict:
     return {
         "id": refund["id"],
-        "livemode": bool(refund.get("livemode")),
         "created": refund["created"],
-        "charge": _id(refund.get("charge")),
-        "payment_intent": _id(refund.get("payment_intent")),
+        "charge": object_id(refund.get("charge")),
+        "payment_intent": object_id(refund.get("payment_intent")),
         "amount": refund["amount"],
         "currency": refund["currency"],
         "status": refund["status"],
         "reason": refund.get("reason"),
-        "balance_transaction": _id(refund.get("balance_transaction")),
+        "balance_transaction": object_id(refund.get("balance_transaction")),
         "metadata": _json(refund.get("metadata") or {}),
     }
 
@@ -67,12 +67,11 @@ def balance_transaction_row(txn: dict) -> dict:
     rate = txn.get("exchange_rate")
     return {
         "id": txn["id"],
-        "livemode": bool(txn.get("livemode")),
         "created": txn["created"],
         "available_on": txn.get("available_on"),
         "type": txn["type"],
         "reporting_category": txn.get("reporting_category"),
-        "source": _id(txn.get("source")),
+        "source": object_id(txn.get("source")),
         "amount": txn["amount"],
         "fee": txn.get("fee") or 0,
         "net": txn["net"],
@@ -87,13 +86,28 @@ def balance_transaction_row(txn: dict) -> dict:
 def payment_intent_row(intent: dict) -> dict:
     return {
         "id": intent["id"],
-        "livemode": bool(intent.get("livemode")),
         "created": intent["created"],
         "amount": intent["amount"],
         "currency": intent["currency"],
         "status": intent["status"],
-        "latest_charge": _id(intent.get("latest_charge")),
+        "latest_charge": object_id(intent.get("latest_charge")),
         "metadata": _json(intent.get("metadata") or {}),
+    }
+
+
+def dispute_row(dispute: dict) -> dict:
+    return {
+        "id": dispute["id"],
+        "created": dispute["created"],
+        "charge": object_id(dispute.get("charge")),
+        "payment_intent": object_id(dispute.get("payment_intent")),
+        "amount": dispute["amount"],
+        "currency": dispute["currency"],
+        "status": dispute["status"],
+        "reason": dispute.get("reason"),
+        "is_charge_refundable": dispute.get("is_charge_refundable"),
+        "due_by": (dispute.get("evidence_details") or {}).get("due_by"),
+        "metadata": _json(dispute.get("metadata") or {}),
     }
 
 
@@ -103,13 +117,16 @@ ROW_BUILDERS: dict[str, tuple[str, Callable[[dict], dict]]] = {
     "refund": ("stripe_refunds", refund_row),
     "balance_transaction": ("stripe_balance_transactions", balance_transaction_row),
     "payment_intent": ("stripe_payment_intents", payment_intent_row),
+    "dispute": ("stripe_disputes", dispute_row),
 }
 
 
 class Batch:
-    """Objects gathered for one write, grouped by table; the newest state of each wins."""
+    """Objects gathered for one write, grouped by table; the newest state of each wins.
+    `livemode` is the mode of the key the objects were read with."""
 
-    def __init__(self) -> None:
+    def __init__(self, livemode: bool) -> None:
+        self.livemode = livemode
         self._rows: dict[str, dict[str, dict]] = {table: {} for table, _ in ROW_BUILDERS.values()}
 
     def add(self, stripe_object: dict, snapshot_at: int) -> bool:
@@ -119,6 +136,7 @@ class Batch:
             return False
         table, to_row = builder
         row = to_row(stripe_object)
+        row["livemode"] = self.livemode
         row["raw"] = json.dumps(stripe_object, separators=(",", ":"))
         row["snapshot_at"] = snapshot_at
         current = self._rows[table].get(row["id"])
@@ -140,10 +158,10 @@ class Batch:
         return written
 
 
-def save(con: duckdb.DuckDBPyConnection, stripe_object: dict) -> None:
-    """One object just answered by Stripe, in the caller's transaction (pages show it
-    before the next sync)."""
-    batch = Batch()
+def save(con: duckdb.DuckDBPyConnection, stripe_object: dict, livemode: bool) -> None:
+    """One object just answered by Stripe to a key of this mode, in the caller's
+    transaction (pages show it before the next sync)."""
+    batch = Batch(livemode)
     batch.add(stripe_object, stripe_object["created"])
     batch.write(con)
 

@@ -6,7 +6,7 @@ Parsing what a person typed and formatting for a person happen here, at the edge
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import format_currency
 
@@ -80,6 +80,13 @@ def exponent(currency: str) -> int:
 def to_major(amount: int, currency: str) -> Decimal:
     """Minor units to an exact Decimal in the major unit (4900 usd -> 49.00)."""
     return Decimal(amount).scaleb(-exponent(currency))
+
+
+def convert(amount: int, currency: str, rate: Decimal, to_currency: str) -> int:
+    """Minor units of `currency` in `to_currency`, at a Stripe `exchange_rate` (which is per
+    major unit), rounded half up."""
+    major = to_major(amount, currency) * rate
+    return int(major.scaleb(exponent(to_currency)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def check_currency(currency: str) -> str:

@@ -13,14 +13,22 @@ MONEY_COLUMNS = {
     "revenue": {
         "gross": "currency",
         "refunded": "currency",
+        "disputed": "currency",
         "fees": "settlement_currency",
         "net": "settlement_currency",
     },
-    "registrants": {"amount_paid": "currency", "amount_refunded": "currency", "fee": "currency"},
+    "registrants": {
+        "amount_paid": "currency",
+        "amount_refunded": "currency",
+        "refund_pending": "currency",
+        "fee": "settlement_currency",
+        "net": "settlement_currency",
+    },
     "fees": {
         "gross": "settlement_currency",
         "fees": "settlement_currency",
         "refunded": "settlement_currency",
+        "disputed": "settlement_currency",
         "net": "settlement_currency",
     },
 }

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 
 import duckdb
 import pandas as pd
 
 from console import audit, catalog, db, mailer, mirror, notifications, rollups, stripe_gateway
 from console.access import ADMIN, FINANCE, ORGANIZER, Actor, require, require_webinar_owner
-from console.money import MoneyError, format_money, parse_minor_units
+from console.money import MoneyError, convert, format_money, parse_minor_units
 from console.settings import StripeSettings, stripe_settings
 
 REASONS = ("requested_by_customer", "duplicate", "fraudulent")
@@ -38,7 +39,10 @@ class RefundInProgress(RefundRefused):
 
 @dataclass(frozen=True)
 class RefundPlan:
-    """What a refund would do, for the confirmation step. Nothing is written."""
+    """What a refund would do, for the confirmation step. Nothing is written.
+
+    The refund is in the payment's currency; what Stripe keeps and what the organizer is
+    left with are in the settlement currency (a converted payment's differ)."""
 
     charge_id: str
     webinar_id: str | None
@@ -48,16 +52,26 @@ class RefundPlan:
     amount: int  # what would be refunded now
     charged: int
     already_refunded: int
-    fee: int  # Stripe's fee on the charge: not returned by a refund
+    settlement_currency: str
+    fee: int  # Stripe's fees on this payment: not returned by a refund
     net_after: int  # what the organizer keeps of this payment afterwards
+    converted: bool = False  # net_after is an estimate at the payment's exchange rate
 
     def describe(self, locale: str = "en") -> str:
+        about = "about " if self.converted else ""
         return (
             f"Refund {format_money(self.amount, self.currency, locale)} of "
             f"{format_money(self.charged, self.currency, locale)} to {self.name or self.email}. "
-            f"Stripe keeps its fee of {format_money(self.fee, self.currency, locale)}: it is not "
-            "returned. The organizer's net on this payment becomes "
-            f"{format_money(self.net_after, self.currency, locale)}."
+            f"Stripe keeps its fee of "
+            f"{format_money(self.fee, self.settlement_currency, locale)}: it is not returned. "
+            f"The organizer's net on this payment becomes {about}"
+            f"{format_money(self.net_after, self.settlement_currency, locale)}."
+            + (
+                f" (The refund is converted to {self.settlement_currency.upper()} at Stripe's "
+                "rate of the day.)"
+                if self.converted
+                else ""
+            )
         )
 
 
@@ -97,14 +111,48 @@ def _stripe_charge(settings: StripeSettings, charge_id: str) -> dict:
     )
 
 
-def _fee(charge_id: str) -> int:
+@dataclass(frozen=True)
+class _Settled:
+    """A payment's money in the settlement currency, from its balance transactions."""
+
+    currency: str
+    fee: int
+    net: int
+    exchange_rate: Decimal | None
+
+
+def _settled(charge_id: str) -> _Settled:
     with db.connect() as con:
         row = con.execute(
-            "SELECT coalesce(sum(fee), 0) FROM stripe_balance_transactions WHERE source = ? "
-            "AND type IN ('charge', 'payment')",
+            "SELECT p.settlement_currency, p.fee, p.net, b.exchange_rate FROM paid_charges p "
+            "JOIN stripe_charges c ON c.id = p.charge_id "
+            "LEFT JOIN stripe_balance_transactions b ON b.id = c.balance_transaction "
+            "WHERE p.charge_id = ?",
             [charge_id],
         ).fetchone()
-    return int(row[0])
+    if row is None:
+        raise RefundRefused(
+            f"There is no paid payment {charge_id} in the console. Sync, then retry."
+        )
+    currency, fee, net, rate = row
+    return _Settled(currency, int(fee), int(net), None if rate is None else Decimal(rate))
+
+
+def _refuse_if_disputed(settings: StripeSettings, charge: dict) -> None:
+    """Stripe refunds a disputed charge only while its dispute says so (an inquiry, say)."""
+    if not charge.get("disputed"):
+        return
+    page = stripe_gateway.list_page(
+        stripe_gateway.client(settings), "/v1/disputes", {"charge": charge["id"], "limit": 1}
+    )
+    disputes = page.get("data") or []
+    if disputes and disputes[0].get("is_charge_refundable"):
+        return
+    status = disputes[0]["status"].replace("_", " ") if disputes else "open"
+    raise RefundRefused(
+        f"This payment is disputed (dispute {status}), and Stripe does not refund it while "
+        "the dispute stands. Answer the dispute in the Stripe dashboard instead."
+    )
 
 
 def plan_refund(
@@ -118,11 +166,7 @@ def plan_refund(
     currency = charge["currency"]
     if charge["status"] != "succeeded":
         raise RefundRefused("This payment did not succeed, so there is nothing to refund.")
-    if charge.get("disputed"):
-        raise RefundRefused(
-            "This payment is disputed: Stripe does not refund a disputed charge. Answer the "
-            "dispute in the Stripe dashboard instead."
-        )
+    _refuse_if_disputed(settings, charge)
     refunded = int(charge.get("amount_refunded") or 0)
     refundable = charge["amount"] - refunded
     if refundable <= 0:
@@ -137,7 +181,11 @@ def plan_refund(
                 f"({format_money(refunded, currency)} of {format_money(charge['amount'], currency)}"
                 " was refunded already). Lower the amount."
             )
-    fee = _fee(charge_id)
+    settled = _settled(charge_id)
+    converted = settled.currency != currency and settled.exchange_rate is not None
+    refund_settled = (
+        convert(amount, currency, settled.exchange_rate, settled.currency) if converted else amount
+    )
     return RefundPlan(
         charge_id,
         owner["webinar_id"],
@@ -147,8 +195,10 @@ def plan_refund(
         amount,
         charge["amount"],
         refunded,
-        fee,
-        charge["amount"] - refunded - amount - fee,
+        settled.currency,
+        settled.fee,
+        settled.net - refund_settled,
+        converted,
     )
 
 
@@ -284,7 +334,7 @@ def _drive(actor: Actor, request_id: str, settings: StripeSettings) -> RefundOut
 
 def _record(request: dict, refund: dict) -> RefundOutcome:
     with db.connect(write=True) as con:
-        mirror.save(con, refund)
+        mirror.save(con, refund, request["livemode"])
         con.execute(
             "UPDATE refund_requests SET status = ?, stripe_refund_id = ?, amount = ?, "
             "failure_reason = ?, updated_at = now() WHERE request_id = ?",
@@ -448,7 +498,7 @@ def follow_pending(actor: Actor, settings: StripeSettings | None = None) -> int:
         if refund["status"] == "pending":
             continue
         with db.connect(write=True) as con:
-            mirror.save(con, refund)
+            mirror.save(con, refund, settings.livemode)
             con.execute(
                 "UPDATE refund_requests SET status = ?, failure_reason = ?, "
                 "updated_at = now() WHERE request_id = ?",

@@ -149,7 +149,7 @@ def start_paid_registration(
         {
             "amount": webinar.price_amount,
             "currency": webinar.price_currency,
-            "payment_method_types": ["card"],
+            "allowed_payment_method_types": ["card"],
             "receipt_email": email,
             "description": webinar.title,
             "metadata": {

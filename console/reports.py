@@ -1,7 +1,8 @@
 """Revenue, registrant and fee reports, computed from the Stripe mirror.
 
-Gross comes from succeeded charges, refunds from succeeded refunds, fees and net from
-balance transactions (Stripe's ledger), so every figure can be checked against Stripe.
+Gross comes from succeeded charges, refunds from succeeded refunds, disputed from
+disputes' withdrawals not reinstated, fees and net from each payment's balance transactions
+(Stripe's ledger, DESIGN.md), so every figure can be checked against Stripe.
 Money columns are integers in minor units; SQL coalesces them so pandas never turns a
 missing value into a float.
 """
@@ -19,6 +20,7 @@ REVENUE_COLUMNS = [
     "paid_registrants",
     "gross",
     "refunded",
+    "disputed",
     "settlement_currency",
     "fees",
     "net",
@@ -30,11 +32,23 @@ REGISTRANT_COLUMNS = [
     "currency",
     "amount_paid",
     "amount_refunded",
+    "settlement_currency",
     "fee",
+    "net",
     "status",
+    "dispute_status",
     "paid_at",
 ]
-FEE_COLUMNS = ["settlement_currency", "month", "charges", "gross", "fees", "refunded", "net"]
+FEE_COLUMNS = [
+    "settlement_currency",
+    "month",
+    "charges",
+    "gross",
+    "fees",
+    "refunded",
+    "disputed",
+    "net",
+]
 
 
 def revenue(livemode: bool) -> pd.DataFrame:
@@ -46,6 +60,7 @@ def revenue(livemode: bool) -> pd.DataFrame:
            count(DISTINCT l.registrant_key) AS paid_registrants,
            sum(l.gross)::BIGINT AS gross,
            sum(l.refunded)::BIGINT AS refunded,
+           sum(l.disputed)::BIGINT AS disputed,
            l.settlement_currency,
            sum(l.fee)::BIGINT AS fees,
            sum(l.net)::BIGINT AS net
@@ -59,12 +74,15 @@ def revenue(livemode: bool) -> pd.DataFrame:
 
 
 def registrants(livemode: bool, webinar_id: str) -> pd.DataFrame:
-    """One row per succeeded charge of the webinar."""
+    """One row per succeeded charge of the webinar: what was paid and refunded in its
+    currency; fee and net over all of its balance transactions, in the settlement currency."""
     sql = """
-    SELECT name, email, charge_id, currency, amount_paid, amount_refunded, fee,
+    SELECT name, email, charge_id, currency, amount_paid, amount_refunded,
+           settlement_currency, fee, net,
            CASE WHEN amount_refunded >= amount_paid THEN 'refunded'
                 WHEN amount_refunded > 0 THEN 'partially_refunded'
                 ELSE 'paid' END AS status,
+           dispute_status,
            strftime(epoch_ms(created * 1000), '%Y-%m-%dT%H:%M:%SZ') AS paid_at,
            card_brand
     FROM paid_charges

@@ -33,8 +33,8 @@ from console import db, mirror, rollups, stripe_gateway, sync_rate
 from console.settings import (
     CURSOR_OVERLAP_SECONDS,
     EVENT_RETENTION_SECONDS,
+    REFUND_CHANGE_EVENTS,
     STREAMS,
-    SYNC_EVENT_TYPES,
     StripeSettings,
     stripe_settings,
 )
@@ -54,7 +54,6 @@ WRITE_BATCH_OBJECTS = 2000
 BACKOFF_SECONDS = (1, 2, 4, 8)
 # How often the estimate of time left is worked out again.
 ESTIMATE_EVERY_SECONDS = 0.5
-EVENT_PARAMS = {"types": list(SYNC_EVENT_TYPES)}
 
 
 class SyncError(RuntimeError):
@@ -260,7 +259,7 @@ def _take_anchor(session: _Session, state: dict[str, str]) -> dict:
     if "backfill_anchor" in state:
         return json.loads(state["backfill_anchor"])
     now = int(time.time())
-    events_from = _newest_created(session, "/v1/events", EVENT_PARAMS)
+    events_from = _newest_created(session, "/v1/events")
     balance_from = _newest_created(session, "/v1/balance_transactions")
     anchor = {
         "events": events_from or now,
@@ -304,7 +303,7 @@ def _read_windows(session: _Session, windows: list[Window]) -> None:
     streams = {window.stream for window in windows}
     reader = session.read(windows, paths, {})
     open_windows = OpenWindows(reader.initial)
-    batch = mirror.Batch()
+    batch = mirror.Batch(session.livemode)
     started, objects = time.monotonic(), 0
     try:
         for page in reader.pages():
@@ -316,7 +315,7 @@ def _read_windows(session: _Session, windows: list[Window]) -> None:
             session.report(objects=len(page.objects))
             if len(batch) >= WRITE_BATCH_OBJECTS:
                 _write(session, batch, _window_state(streams, open_windows))
-                batch = mirror.Batch()
+                batch = mirror.Batch(session.livemode)
     finally:
         reader.stop()
     _write(session, batch, _window_state(streams, open_windows))
@@ -345,6 +344,36 @@ class _Changes:
         self.newest = {"events": events_since, "balance_transactions": balance_since}
         self.seen: dict[str, int] = {}  # object id -> `created` of the state taken
         self.disputed_charges: set[str] = set()
+        # What refund events said: charge -> its amount refunded; refund -> (charge, status).
+        self.refunded_charges: dict[str, int | None] = {}
+        self.updated_refunds: dict[str, tuple[str | None, str | None]] = {}
+
+    def refund_changes(self) -> dict[str, set[str | None]]:
+        """Charges whose refunds changed since the mirror last saw them, with the refund
+        each event named (None: a new refund). The overlap re-reads events a run has
+        already applied: those are left out, so a quiet run reads nothing more."""
+        with db.connect() as con:
+            known_charges = dict(
+                con.execute(
+                    "SELECT id, CAST(raw->>'amount_refunded' AS BIGINT) FROM stripe_charges "
+                    "WHERE list_contains($ids, id)",
+                    {"ids": list(self.refunded_charges)},
+                ).fetchall()
+            )
+            known_refunds = dict(
+                con.execute(
+                    "SELECT id, status FROM stripe_refunds WHERE list_contains($ids, id)",
+                    {"ids": list(self.updated_refunds)},
+                ).fetchall()
+            )
+        changes: dict[str, set[str | None]] = {}
+        for charge, refunded in self.refunded_charges.items():
+            if known_charges.get(charge, -1) != refunded:
+                changes.setdefault(charge, set()).add(None)
+        for refund, (charge, status) in self.updated_refunds.items():
+            if charge and known_refunds.get(refund) != status:
+                changes.setdefault(charge, set()).add(refund)
+        return changes
 
     def add(self, batch: mirror.Batch, page: Page) -> None:
         for stripe_object in page.objects:
@@ -355,15 +384,64 @@ class _Changes:
             return
         for event in page.objects:
             stripe_object = event["data"]["object"]
-            if stripe_object.get("object") == "dispute":
-                self.disputed_charges.add(stripe_object["charge"])
-                continue
+            self._note(event, stripe_object)
             # Windows come in any order, but within one the newest comes first: a state
             # is taken unless one as new or newer was (a tie lies within one window).
             if self.seen.get(stripe_object["id"], -1) >= event["created"]:
                 continue
             if batch.add(stripe_object, event["created"]):
                 self.seen[stripe_object["id"]] = event["created"]
+
+    def _note(self, event: dict, stripe_object: dict) -> None:
+        kind = stripe_object.get("object")
+        if kind == "dispute":
+            # The charge's `disputed` and refundability change with it.
+            self.disputed_charges.add(mirror.object_id(stripe_object["charge"]))
+        elif event["type"] in REFUND_CHANGE_EVENTS and kind == "charge":
+            self.refunded_charges[stripe_object["id"]] = stripe_object.get("amount_refunded")
+        elif event["type"] in REFUND_CHANGE_EVENTS and kind == "refund":
+            charge = mirror.object_id(stripe_object.get("charge"))
+            self.updated_refunds[stripe_object["id"]] = (charge, stripe_object.get("status"))
+
+
+def _read_changed_refunds(
+    session: _Session, changes: _Changes, batch: mirror.Batch, since: int
+) -> None:
+    """Refunds of the charges that events say changed, as Stripe has them at the pinned
+    version: new ones from one list of recent refunds, older ones charge by charge."""
+    changed = changes.refund_changes()
+    if not changed:
+        return
+    window = Window("refunds", max(0, since - CURSOR_OVERLAP_SECONDS), None)
+    reader = session.read([window], {"refunds": "/v1/refunds"}, {})
+    read: dict[str, set[str]] = {}
+    try:
+        for page in reader.pages():
+            for refund in page.objects:
+                batch.add(refund, page.read_at)
+                read.setdefault(mirror.object_id(refund["charge"]), set()).add(refund["id"])
+            session.report(objects=len(page.objects))
+    finally:
+        reader.stop()
+    for charge_id, refund_ids in sorted(changed.items()):
+        found = read.get(charge_id, set())
+        if found and all(refund is None or refund in found for refund in refund_ids):
+            continue
+        for refund in _all_pages(session, "/v1/refunds", {"charge": charge_id}):
+            batch.add(refund, int(time.time()))
+
+
+def _all_pages(session: _Session, path: str, params: dict) -> Iterator[dict]:
+    after = None
+    while True:
+        page = session.list_page(
+            path, {**params, "limit": 100, **({"starting_after": after} if after else {})}
+        )
+        yield from page["data"]
+        session.report(objects=len(page["data"]))
+        if not page.get("has_more") or not page["data"]:
+            return
+        after = page["data"][-1]["id"]
 
 
 def _incremental(session: _Session, state: dict[str, str]) -> None:
@@ -374,18 +452,19 @@ def _incremental(session: _Session, state: dict[str, str]) -> None:
     ]
     paths = {"events": "/v1/events", "balance_transactions": "/v1/balance_transactions"}
     session.report(phase="events")
-    reader = session.read(windows, paths, {"events": EVENT_PARAMS})
-    batch = mirror.Batch()
+    reader = session.read(windows, paths, {})
+    batch = mirror.Batch(session.livemode)
     try:
         for page in reader.pages():
             changes.add(batch, page)
             session.report(objects=len(page.objects))
             if len(batch) >= WRITE_BATCH_OBJECTS:
                 _write(session, batch, {})
-                batch = mirror.Batch()
+                batch = mirror.Batch(session.livemode)
     finally:
         reader.stop()
-    for charge_id in sorted(changes.disputed_charges - changes.seen.keys()):
+    _read_changed_refunds(session, changes, batch, int(state["events_cursor"]))
+    for charge_id in sorted(changes.disputed_charges):
         charge = stripe_gateway.request(session.client, "get", f"/v1/charges/{charge_id}")
         batch.add(charge, int(time.time()))
     # The cursors move only with the last rows they cover.

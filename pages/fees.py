@@ -49,6 +49,7 @@ st.dataframe(
             "charges",
             "gross",
             "refunded",
+            "disputed",
             "net",
             "effective_rate",
             "fee_per_registrant",
@@ -74,9 +75,15 @@ breakdown = cached("fee_breakdown", version, actor, settings.livemode)
 if currency:
     breakdown = breakdown[breakdown["settlement_currency"] == currency]
 breakdown_shown = formatted_money(breakdown, {"amount": "settlement_currency"}, lang)
+breakdown_shown["fee_type"] = [t(f"fee_{kind}", lang) for kind in breakdown["fee_type"]]
 st.dataframe(
     breakdown_shown,
     hide_index=True,
     width="stretch",
-    column_config={"settlement_currency": t("settled_in", lang)},
+    column_config={
+        "settlement_currency": t("settled_in", lang),
+        "fee_type": t("fee_breakdown", lang),
+        "transactions": t("transactions", lang),
+        "amount": t("stripe_fees", lang),
+    },
 )

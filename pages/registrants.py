@@ -60,11 +60,18 @@ if rows.empty:
 
 shown = formatted_money(rows, MONEY_COLUMNS["registrants"], lang)
 shown["status"] = [t(f"status_{status}", lang) for status in rows["status"]]
+shown["refund_pending"] = [
+    text if pending else ""
+    for text, pending in zip(shown["refund_pending"], rows["refund_pending"], strict=True)
+]
+shown["dispute_status"] = [
+    status.replace("_", " ") if isinstance(status, str) else "" for status in rows["dispute_status"]
+]
 total = analytics.registrant_count(actor, settings.livemode, webinar_id)
 if len(rows) == SHOWN_ROWS and total > SHOWN_ROWS:
     st.caption(t("first_rows", lang, shown=SHOWN_ROWS, total=total))
 st.dataframe(
-    shown.drop(columns=["currency", "charge_id"]).fillna(""),
+    shown.drop(columns=["currency", "settlement_currency", "charge_id"]).fillna(""),
     hide_index=True,
     width="stretch",
     column_config={
@@ -72,8 +79,11 @@ st.dataframe(
         "email": t("email", lang),
         "amount_paid": t("amount_paid", lang),
         "amount_refunded": t("amount_refunded", lang),
+        "refund_pending": t("refund_pending", lang),
         "fee": t("fee", lang),
+        "net": t("net", lang),
         "status": t("status", lang),
+        "dispute_status": t("dispute_status", lang),
         "card_brand": t("card_brand", lang),
         "paid_at": st.column_config.DatetimeColumn(t("paid_at", lang), format="YYYY-MM-DD HH:mm"),
         "stripe_link": st.column_config.LinkColumn(

@@ -60,8 +60,9 @@ selection = analytics.RevenueFilter(
     currency=currency,
 )
 
-kpis = cached("kpis", version, actor, settings.livemode, selection)
-if kpis.empty:
+presented = cached("kpis", version, actor, settings.livemode, selection, "presented")
+settled = cached("kpis", version, actor, settings.livemode, selection, "settled")
+if presented.empty and settled.empty:
     st.info(t("no_payments", lang))
     st.stop()
 
@@ -77,26 +78,27 @@ def delta(row, column: str):
     return f"{sign}{money(abs(change), row['currency'])} {t('vs_previous', lang)}"
 
 
-for row in kpis.to_dict("records"):
-    st.subheader(row["currency"].upper())
-    cards = st.columns(5)
-    for card, column, label in zip(
-        cards,
-        ("gross", "refunded", "fees", "net", "paid_registrants"),
-        ("gross", "refunded", "stripe_fees", "net", "paid_registrants"),
-        strict=True,
-    ):
-        shown = (
-            f"{int(row[column]):,}"
-            if column == "paid_registrants"
-            else money(row[column], row["currency"])
-        )
-        card.metric(
-            t(label, lang),
-            shown,
-            delta=delta(row, column),
-            delta_color="inverse" if column in ("refunded", "fees") else "normal",
-        )
+def kpi_cards(frame, columns: tuple[str, ...], caption_key: str) -> None:
+    st.caption(t(caption_key, lang))
+    for row in frame.to_dict("records"):
+        cards = st.columns(len(columns) + 1)
+        cards[0].markdown(f"### {row['currency'].upper()}")
+        for card, column in zip(cards[1:], columns, strict=True):
+            shown = (
+                f"{int(row[column]):,}"
+                if column == "paid_registrants"
+                else money(row[column], row["currency"])
+            )
+            card.metric(
+                t("stripe_fees" if column == "fees" else column, lang),
+                shown,
+                delta=delta(row, column),
+                delta_color="inverse" if column in ("refunded", "disputed", "fees") else "normal",
+            )
+
+
+kpi_cards(presented, analytics.PRESENTED, "paid_in_payment_currency")
+kpi_cards(settled, analytics.SETTLED, "settled_in_balance_currency")
 
 st.subheader(t("over_time", lang))
 grain = st.radio(
@@ -108,7 +110,7 @@ grain = st.radio(
     format_func=lambda g: t("month_grain" if g == "month" else g, lang),
 )
 over_time = cached("revenue_over_time", version, actor, settings.livemode, selection, grain)
-labels = {"gross": t("gross", lang), "net": t("net", lang)}
+labels = {name: t(name, lang) for name in ("gross", "refunded", "net")}
 st.plotly_chart(charts.revenue_over_time(over_time, lang, labels), width="stretch")
 
 st.subheader(t("per_webinar", lang))
@@ -131,6 +133,7 @@ picked = st.dataframe(
             "paid_registrants",
             "gross",
             "refunded",
+            "disputed",
             "fees",
             "net",
         )

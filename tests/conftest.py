@@ -6,6 +6,7 @@ import pytest
 
 from console import stripe_gateway
 from tests.browser_support import browser, free_port  # noqa: F401
+from tests.stripe_local import recording
 from tests.stripe_local_fixture import StripeLocal, start_stripe_local, stripe_local  # noqa: F401
 
 
@@ -46,3 +47,18 @@ def smtp_server(monkeypatch):
     monkeypatch.setenv("SMTP_FROM", "webinars@example.org")
     yield inbox
     controller.stop()
+
+
+# Issue 11: every local Stripe of the session records its requests (STRIPE_LOCAL_RECORD) for
+# tests/stripe_local/test_conformance.py, which runs after every other test.
+def pytest_configure(config):
+    recording.start(config)
+
+
+def pytest_unconfigure(config):
+    recording.stop(config)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    recording.run_conformance_last(items)

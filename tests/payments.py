@@ -30,7 +30,7 @@ def pay(
             "amount": amount,
             "currency": currency,
             "payment_method": card,
-            "payment_method_types": ["card"],
+            "allowed_payment_method_types": ["card"],
             "confirm": True,
             "metadata": metadata,
         },
@@ -52,36 +52,88 @@ def all_objects(client: stripe.StripeClient, resource: str) -> list:
     return list(service.list(params={"limit": 100}).auto_paging_iter())
 
 
-def stripe_revenue(client: stripe.StripeClient) -> dict[tuple[str, str], dict[str, int]]:
-    """Per (webinar, currency): gross, refunded, fees and net, from Stripe's API alone."""
+def stripe_ledger(client: stripe.StripeClient) -> dict[str, dict]:
+    """Per succeeded charge, from Stripe's API alone: its webinar, what was paid, refunded
+    and lost to disputes (presentment), and the fee and net of every balance transaction
+    that belongs to it (its own, its refunds' and their failures', its disputes')."""
     intents = {pi.id: pi for pi in all_objects(client, "payment_intents")}
     refunds = all_objects(client, "refunds")
-    ledger = all_objects(client, "balance_transactions")
-    refund_charge = {r.id: r.charge for r in refunds}
-    totals: dict[tuple[str, str], dict[str, int]] = defaultdict(
-        lambda: {"gross": 0, "refunded": 0, "fees": 0, "net": 0, "paid_registrants": 0}
-    )
-    charge_key = {}
+    disputes = all_objects(client, "disputes")
+    charges: dict[str, dict] = {}
     for charge in all_objects(client, "charges"):
         if charge.status != "succeeded":
             continue
         intent = intents.get(charge.payment_intent)
         intent_metadata = intent.metadata.to_dict() if intent else {}
-        webinar = (
-            intent_metadata.get("webinar_id")
+        charges[charge.id] = {
+            "webinar_id": intent_metadata.get("webinar_id")
             or charge.metadata.to_dict().get("webinar_id")
-            or "unattributed"
-        )
-        key = (webinar, charge.currency)
-        charge_key[charge.id] = key
-        totals[key]["gross"] += charge.amount
-        totals[key]["paid_registrants"] += 1
+            or "unattributed",
+            "currency": charge.currency,
+            "amount_paid": charge.amount,
+            "amount_refunded": 0,
+            "disputed": 0,
+            "settlement_currency": None,
+            "fee": 0,
+            "net": 0,
+            "dispute_status": None,
+        }
+    owner = {r.id: r.charge for r in refunds} | {d.id: d.charge for d in disputes}
     for r in refunds:
-        if r.status == "succeeded" and r.charge in charge_key:
-            totals[charge_key[r.charge]]["refunded"] += r.amount
-    for txn in ledger:
-        charge_id = refund_charge.get(txn.source, txn.source)
-        if charge_id in charge_key:
-            totals[charge_key[charge_id]]["fees"] += txn.fee
-            totals[charge_key[charge_id]]["net"] += txn.net
+        if r.status == "succeeded" and r.charge in charges:
+            charges[r.charge]["amount_refunded"] += r.amount
+    for d in sorted(disputes, key=lambda d: d.created):
+        if d.charge in charges:
+            charges[d.charge]["dispute_status"] = d.status
+            categories = [t.reporting_category for t in d.balance_transactions]
+            withdrawn = categories.count("dispute") - categories.count("dispute_reversal")
+            charges[d.charge]["disputed"] += d.amount * max(0, withdrawn)
+    for txn in all_objects(client, "balance_transactions"):
+        charge_id = owner.get(txn.source, txn.source)
+        if charge_id in charges:
+            line = charges[charge_id]
+            line["fee"] += txn.fee
+            line["net"] += txn.net
+            if txn.source == charge_id:
+                line["settlement_currency"] = txn.currency
+    return charges
+
+
+# The figures of a revenue row that Stripe's API alone can give.
+REVENUE_FIGURES = (
+    "gross",
+    "refunded",
+    "disputed",
+    "fees",
+    "net",
+    "paid_registrants",
+    "settlement_currency",
+)
+
+
+def stripe_revenue(client: stripe.StripeClient) -> dict[tuple[str, str], dict]:
+    """Per (webinar, currency): gross, refunded, disputed, fees, net and the settlement
+    currency, from Stripe's API alone."""
+    totals: dict[tuple[str, str], dict] = defaultdict(
+        lambda: {
+            "gross": 0,
+            "refunded": 0,
+            "disputed": 0,
+            "fees": 0,
+            "net": 0,
+            "paid_registrants": 0,
+            "settlement_currency": set(),
+        }
+    )
+    for line in stripe_ledger(client).values():
+        total = totals[(line["webinar_id"], line["currency"])]
+        total["gross"] += line["amount_paid"]
+        total["refunded"] += line["amount_refunded"]
+        total["disputed"] += line["disputed"]
+        total["fees"] += line["fee"]
+        total["net"] += line["net"]
+        total["paid_registrants"] += 1
+        total["settlement_currency"].add(line["settlement_currency"])
+    for total in totals.values():
+        (total["settlement_currency"],) = total["settlement_currency"]
     return dict(totals)

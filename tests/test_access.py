@@ -93,7 +93,14 @@ def _plan(actor: Actor, charge: str):
 
 # service call -> the actors allowed (by key in EVERYONE)
 MATRIX = {
-    "revenue kpis": (lambda a, c: analytics.kpis(a, False, analytics.RevenueFilter()), "all"),
+    "revenue kpis": (
+        lambda a, c: analytics.kpis(a, False, analytics.RevenueFilter(), "presented"),
+        "all",
+    ),
+    "settled kpis": (
+        lambda a, c: analytics.kpis(a, False, analytics.RevenueFilter(), "settled"),
+        "all",
+    ),
     "revenue over time": (
         lambda a, c: analytics.revenue_over_time(a, False, analytics.RevenueFilter(), "month"),
         "all",
@@ -164,8 +171,11 @@ def test_an_organizers_totals_and_exports_hold_only_their_webinars(world):
     assert set(mine["webinar_id"]) == {"wb_ann"}
     # Even asking for Bob's webinar by name gives nothing.
     asked = analytics.RevenueFilter(webinar_ids=("wb_bob",))
-    assert analytics.kpis(ANN, False, asked).empty
-    assert list(analytics.kpis(ANN, False, analytics.RevenueFilter())["currency"]) == ["usd"]
+    for side in ("presented", "settled"):
+        assert analytics.kpis(ANN, False, asked, side).empty
+        assert list(analytics.kpis(ANN, False, analytics.RevenueFilter(), side)["currency"]) == [
+            "usd"
+        ]
     assert analytics.registrant_rows(ANN, False, "wb_bob").empty
     assert analytics.registrant_count(ANN, False, "wb_bob") == 0
     assert set(analytics.filter_choices(ANN, False).webinars) == {"wb_ann"}

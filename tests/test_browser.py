@@ -24,7 +24,8 @@ def first_run_revenue() -> list:
 def _metric_values(page) -> list[str]:
     page.get_by_text("Per webinar").wait_for(timeout=60_000)
     metrics = page.locator('[data-testid="stMetricValue"]')
-    metrics.nth(19).wait_for(timeout=30_000)  # four currencies, five cards each
+    # Four payment currencies with four cards each, then the settlement currency's two.
+    metrics.nth(17).wait_for(timeout=30_000)
     return metrics.all_inner_texts()
 
 
@@ -52,10 +53,13 @@ def test_make_run_serves_the_revenue_page_with_demo_figures(first_run, browser, 
     first_run_revenue.extend(revenue)
     assert len({row["webinar_id"] for row in revenue}) >= 10
     assert {row["currency"] for row in revenue} == {"usd", "eur", "gbp", "jpy"}
+    # The demo account is French: every payment settles in EUR, converted when it must be.
+    assert {row["settlement_currency"] for row in revenue} == {"eur"}
     for currency in ("usd", "eur", "gbp", "jpy"):
         rows = [row for row in revenue if row["currency"] == currency]
-        assert format_money(sum(row["net"] for row in rows), currency) in shown
         assert format_money(sum(row["gross"] for row in rows), currency) in shown
+    assert format_money(sum(row["net"] for row in revenue), "eur") in shown
+    assert format_money(sum(row["fees"] for row in revenue), "eur") in shown
 
 
 def test_walk_overview_to_registrants_to_csv(first_run, browser, tmp_path):

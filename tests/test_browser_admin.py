@@ -75,7 +75,9 @@ def test_partial_refund_from_the_registrants_page(console, browser):
     page.get_by_label("Amount to refund").press("Enter")
     page.get_by_role("button", name="Review the refund").click()
     page.get_by_text("Refund $10.00 of $99.00").wait_for(timeout=30_000)
-    assert page.get_by_text("Stripe keeps its fee of $3.17").count() == 1
+    # The demo account settles in EUR: the fee kept and the net are euros, not dollars.
+    confirmation = page.get_by_text("Stripe keeps its fee of €").inner_text()
+    assert "$10.00" in confirmation and "becomes about €" in confirmation
     screenshot(page, "refund-1-confirm")
 
     page.get_by_role("button", name="Confirm the refund").click()
@@ -87,6 +89,9 @@ def test_partial_refund_from_the_registrants_page(console, browser):
         if row["amount_refunded"] == 1000
     ]
     assert len(refunded) >= 1
+
+
+FRENCH_VISA = "4000 0025 0000 0003"  # docs.stripe.com/testing#international-cards
 
 
 def _pay(page, number: str) -> None:
@@ -106,7 +111,7 @@ def test_register_and_pay_in_eur_then_see_the_registrant_after_a_sync(console, b
     page.get_by_role("button", name="Continue to payment").click()
     page.get_by_test_id("card-number").wait_for(timeout=30_000)
     screenshot(page, "register-1-card")
-    _pay(page, "4242 4242 4242 4242")
+    _pay(page, FRENCH_VISA)
     page.get_by_text("Payment received: you are registered").wait_for(timeout=30_000)
     screenshot(page, "register-2-paid")
 
@@ -116,7 +121,8 @@ def test_register_and_pay_in_eur_then_see_the_registrant_after_a_sync(console, b
         for r in console.report("registrants", "--webinar", "wb_demo_11")
         if r["email"] == "jeanne.browser@example.org"
     ]
-    assert (row["amount_paid"], row["currency"], row["fee"]) == (3900, "eur", 84)  # 1.5% + €0.25
+    # A French card on a French account: 1.5% + €0.25.
+    assert (row["amount_paid"], row["currency"], row["fee"]) == (3900, "eur", 84)
     page.goto(f"{console.url}/registrants?webinar=wb_demo_11")
     page.get_by_role("textbox", name="Search name, e-mail or charge").fill("jeanne.browser")
     page.keyboard.press("Enter")
@@ -147,6 +153,62 @@ def test_a_declined_card_then_a_good_one_makes_exactly_one_payment(console, brow
         if r["email"] == "dina.declined@example.org"
     ]
     assert len(payments) == 1 and payments[0]["amount_paid"] == 5900
+
+
+def _start_registration(page, url: str, webinar_id: str, name: str, email: str) -> None:
+    page.goto(f"{url}/register?webinar={webinar_id}")
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Your e-mail").fill(email)
+    page.get_by_role("button", name="Continue to payment").click()
+    page.get_by_test_id("card-number").wait_for(timeout=30_000)
+
+
+def _registrant_row(console, page, webinar_id: str, email: str) -> tuple[dict, list[str]]:
+    """After a sync: the registrant's report row, and the cells the registrants page shows."""
+    console.sync()
+    [row] = [
+        r for r in console.report("registrants", "--webinar", webinar_id) if r["email"] == email
+    ]
+    page.goto(f"{console.url}/registrants?webinar={webinar_id}")
+    page.get_by_role("textbox", name="Search name, e-mail or charge").fill(email)
+    page.keyboard.press("Enter")
+    page.get_by_role("gridcell", name=email).wait_for(timeout=30_000)
+    return row, grid_cells(page)
+
+
+def test_a_payment_that_needs_3d_secure_ends_up_on_the_registrants_page(console, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    sign_in(page, console.url)
+    email = "sam.secure@example.org"
+    _start_registration(page, console.url, "wb_demo_11", "Sam Secure", email)
+    _pay(page, "4000 0027 6000 3184")  # always asks for 3D Secure
+    page.get_by_test_id("threeds-complete").wait_for(timeout=30_000)
+    screenshot(page, "register-5-3ds")
+    page.get_by_test_id("threeds-complete").click()
+    page.get_by_text("Payment received: you are registered").wait_for(timeout=30_000)
+
+    row, cells = _registrant_row(console, page, "wb_demo_11", email)
+
+    assert (row["amount_paid"], row["currency"], row["status"]) == (3900, "eur", "paid")
+    assert "€39.00" in cells and row["dispute_status"] is None
+    screenshot(page, "register-6-3ds-registrant")
+
+
+def test_a_payment_with_a_dispute_test_card_shows_its_dispute(console, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    sign_in(page, console.url)
+    email = "dora.dispute@example.org"
+    _start_registration(page, console.url, "wb_demo_11", "Dora Dispute", email)
+    _pay(page, "4000 0000 0000 0259")  # paid, then disputed as fraudulent
+    page.get_by_text("Payment received: you are registered").wait_for(timeout=30_000)
+
+    row, cells = _registrant_row(console, page, "wb_demo_11", email)
+
+    assert row["dispute_status"] == "needs_response"
+    # The chargeback and the dispute fee leave the balance: the net is below zero.
+    assert row["settlement_currency"] == "eur" and row["net"] < 0
+    assert "needs response" in cells
+    screenshot(page, "register-7-dispute")
 
 
 def test_the_stripe_key_appears_in_no_page_export_or_log(console, browser, tmp_path):

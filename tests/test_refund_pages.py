@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from console import db, sync
 from console.access import ADMIN, Actor
+from console.money import format_money
 from tests.payments import all_objects, pay
 from tests.test_refunds import _snapshot, _webinar
 
@@ -25,6 +26,8 @@ def _clear_streamlit_caches():
 @pytest.fixture
 def shop(fresh_stripe, smtp_server):
     _webinar()
+    # A US account: these USD payments settle as they are, so the figures below are exact.
+    fresh_stripe.config("account", country="US", default_currency="usd")
     client = fresh_stripe.client()
     for number in range(2):
         pay(
@@ -73,6 +76,33 @@ def test_partial_refund_with_confirmation(shop):
     table = app.dataframe[0].value
     assert "$10.00" in set(table["amount_refunded"])  # shown at once, before any sync
     assert len(inbox.messages) == 1
+
+
+def test_a_jpy_payments_fee_shows_in_the_settlement_currency(fresh_stripe, smtp_server):
+    _webinar(price=5000, currency="jpy")  # a French account (the default) settles in EUR
+    client = fresh_stripe.client()
+    pay(client, "wb_r", 5000, "jpy", card="pm_card_jp", email="ken@example.org", name="Ken")
+    sync.run_sync()
+    with db.connect() as con:
+        fee, net, rate = con.execute(
+            "SELECT fee, net, exchange_rate FROM stripe_balance_transactions "
+            "WHERE reporting_category = 'charge'"
+        ).fetchone()
+    assert rate is not None and fee > 0
+
+    app = _registrants_page()
+
+    table = app.dataframe[0].value
+    assert list(table["amount_paid"]) == ["¥5,000"]
+    assert list(table["fee"]) == [format_money(fee, "eur")]
+    assert list(table["net"]) == [format_money(net, "eur")]
+    app.radio(key="refund_kind").set_value("partial").run()
+    app.text_input(key="refund_amount").input("1000")
+    app.button(key="review_refund").click().run()
+    confirmation = app.markdown[-1].value
+    assert "Refund ¥1,000 of ¥5,000" in confirmation
+    assert f"Stripe keeps its fee of {format_money(fee, 'eur')}" in confirmation
+    assert "becomes about €" in confirmation and "¥" not in confirmation.split("becomes")[1]
 
 
 def test_refund_above_what_remains_is_refused_and_writes_nothing(shop):

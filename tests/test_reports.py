@@ -8,7 +8,7 @@ import json
 import time
 
 from console import cli, db, sync
-from tests.payments import pay, refund, stripe_revenue
+from tests.payments import REVENUE_FIGURES, pay, refund, stripe_revenue
 
 DAY = 86400
 
@@ -66,16 +66,14 @@ def test_revenue_json_equals_stripe_to_the_unit(fresh_stripe, capsys):
         "paid_registrants",
         "gross",
         "refunded",
+        "disputed",
         "settlement_currency",
         "fees",
         "net",
     ]
     expected = stripe_revenue(client)
     got = {
-        (row["webinar_id"], row["currency"]): {
-            k: row[k] for k in ("gross", "refunded", "fees", "net", "paid_registrants")
-        }
-        for row in rows
+        (row["webinar_id"], row["currency"]): {k: row[k] for k in REVENUE_FIGURES} for row in rows
     }
     assert got == expected
     by_key = {(row["webinar_id"], row["currency"]): row for row in rows}

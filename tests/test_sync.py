@@ -7,7 +7,7 @@ import time
 import pytest
 
 from console import db, reports, sync
-from tests.payments import all_objects, pay, refund, stripe_revenue
+from tests.payments import REVENUE_FIGURES, all_objects, pay, refund, stripe_revenue
 
 DAY = 86400
 TABLES = {
@@ -61,9 +61,7 @@ def _mirror_state() -> dict[str, list[tuple]]:
 
 def _report_totals() -> dict[tuple[str, str], dict[str, int]]:
     return {
-        (row["webinar_id"], row["currency"]): {
-            key: row[key] for key in ("gross", "refunded", "fees", "net", "paid_registrants")
-        }
+        (row["webinar_id"], row["currency"]): {key: row[key] for key in REVENUE_FIGURES}
         for row in reports.records(reports.revenue(livemode=False))
     }
 

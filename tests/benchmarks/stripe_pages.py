@@ -28,7 +28,7 @@ from aiohttp import web
 
 START = 1_700_000_000  # objects are spread over the two years after this moment
 SPAN = 2 * 365 * 86400
-KINDS = ("charges", "payment_intents", "balance_transactions", "refunds", "events")
+KINDS = ("charges", "payment_intents", "balance_transactions", "refunds", "disputes", "events")
 
 
 def _metadata(number: int) -> dict:
