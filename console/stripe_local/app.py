@@ -25,7 +25,18 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from . import account, balance, customers, disputes, events, payments, refunds, store, stripe_js
+from . import (
+    account,
+    balance,
+    contract,
+    customers,
+    disputes,
+    events,
+    payments,
+    refunds,
+    store,
+    stripe_js,
+)
 from .errors import StripeError, invalid_param
 from .params import as_int, control_body, unflatten
 
@@ -43,7 +54,6 @@ _PUBLISHABLE = [
     ("GET", re.compile(r"/v1/payment_intents/(?P<id>[^/]+)"), True),
     ("POST", re.compile(r"/v1/payment_intents/(?P<id>[^/]+)/confirm"), True),
 ]
-_INTENT_PATHS = re.compile(r"/v1/payment_intents(/[^/]+(/confirm)?)?")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _log = logging.getLogger("console.stripe_local")
@@ -261,40 +271,6 @@ def _check_publishable(request: web.Request, params: dict[str, Any]) -> None:
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class _Problem:
-    param: str | None
-    code: str | None
-    message: str
-    status: int = 400
-
-
-def _removed_params(request: web.Request, params: dict[str, Any]) -> list[_Problem]:
-    """Without contract.py, at least the parameter this API version removed is refused."""
-    if "payment_method_types" in params and _INTENT_PATHS.fullmatch(request.path):
-        # https://docs.stripe.com/changelog/endive/2026-09-30/removes-the-payment-method-
-        # types-parameter-from-payment-intents-and-setup-intents
-        return [
-            _Problem(
-                "payment_method_types",
-                "payment_method_types_no_longer_supported",
-                "The payment_method_types parameter is no longer supported on this API "
-                "version. Use allowed_payment_method_types instead.",
-            )
-        ]
-    return []
-
-
-def _load_contract() -> Any:
-    """console/stripe_local/contract.py: the SDK's *Params types as a route table."""
-    try:
-        from . import contract
-    except ImportError:
-        _log.warning("console/stripe_local/contract.py is missing: parameters are not checked")
-        return None
-    return contract
-
-
 @web.middleware
 async def params_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Refuses what Stripe refuses: unknown or removed parameters (nested ones too)."""
@@ -303,12 +279,7 @@ async def params_middleware(request: web.Request, handler: Handler) -> web.Strea
     params = await read_params(request)
     if request["api_key"].startswith("pk_"):
         _check_publishable(request, params)
-    contract = request.app["contract"]
-    problems = (
-        contract.request_problems(request.method, request.path, params)
-        if contract is not None
-        else _removed_params(request, params)
-    )
+    problems = contract.request_problems(request.method, request.path, params)
     if problems:
         first = problems[0]
         raise StripeError(
@@ -509,7 +480,6 @@ def build_app(store_path: Path | None = None) -> web.Application:
         middlewares.insert(0, _recorder(Path(record_dir)))
     app = web.Application(middlewares=middlewares)
     app["store"] = store.Store(store_path)
-    app["contract"] = _load_contract()
     for module in (account, balance, customers, disputes, events, payments, refunds, stripe_js):
         app.router.add_routes(module.routes)
     app.router.add_routes(controls)

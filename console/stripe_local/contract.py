@@ -377,6 +377,32 @@ class ParamProblem:
     status: int = 400
 
 
+# Parameters this API version removed that Stripe refuses with a code of their own, not as
+# unknown: (route templates, parameter) -> (code, message).
+# https://docs.stripe.com/changelog/endive/2026-09-30/removes-the-payment-method-types-parameter-from-payment-intents-and-setup-intents
+REMOVED_PARAMETERS = {
+    (
+        frozenset(
+            {
+                ("post", "/v1/payment_intents"),
+                ("post", "/v1/payment_intents/{intent}"),
+                ("post", "/v1/payment_intents/{intent}/confirm"),
+                ("post", "/v1/setup_intents"),
+                ("post", "/v1/setup_intents/{intent}"),
+            }
+        ),
+        "payment_method_types",
+    ): (
+        "payment_method_types_no_longer_supported",
+        "The payment_method_types parameter is no longer supported on this API version. Use "
+        "allowed_payment_method_types, excluded_payment_method_types or dynamic payment "
+        "methods instead.",
+    ),
+}
+# Limits the docs state that the Params types cannot express: (method, template) -> {list
+# parameter: most items}. EventListParams.types: "An array of up to 20 strings"
+# (https://docs.stripe.com/api/events/list).
+LIST_LIMITS = {("get", "/v1/events"): {"types": 20}}
 # The codes `request_problems` gives (Stripe has more, e.g. parameters_exclusive: rules that
 # the Params types do not express).
 PARAMETER_CODES = frozenset(
@@ -385,6 +411,7 @@ PARAMETER_CODES = frozenset(
         "parameter_missing",
         "parameter_invalid_integer",
         "parameter_invalid_empty",
+        *(code for code, _message in REMOVED_PARAMETERS.values()),
     }
 )
 # The refusals above that Stripe sends without a code, by the message this module writes.
@@ -409,9 +436,34 @@ def request_problems(method: str, path: str, params: Mapping[str, Any]) -> list[
     problems: list[ParamProblem] = []
     fields, required = _route_fields(route)
     _check_fields(params, fields, required, "", problems)
-    # Stripe names unknown parameters first, then missing ones, then bad values.
+    problems += _over_limits(route, params)
+    # Stripe names unknown (and removed) parameters first, then missing ones, then bad values.
     order = {"parameter_unknown": 0, "parameter_missing": 1}
-    return sorted(problems, key=lambda problem: order.get(problem.code, 2))
+    problems.sort(key=lambda problem: order.get(problem.code, 2))
+    return [_as_removed(route, problem) for problem in problems]
+
+
+def _over_limits(route: Route, params: Mapping[str, Any]) -> list[ParamProblem]:
+    problems = []
+    for param, most in LIST_LIMITS.get((route.method, route.template), {}).items():
+        value = params.get(param)
+        count = len(value) if isinstance(value, list | dict) else 0
+        if count > most:
+            message = (
+                f"Invalid array: {param} must contain at most {most} elements "
+                f"(it contains {count})."
+            )
+            problems.append(ParamProblem(param, None, message))
+    return problems
+
+
+def _as_removed(route: Route, problem: ParamProblem) -> ParamProblem:
+    if problem.code != "parameter_unknown":
+        return problem
+    for (routes, param), (code, message) in REMOVED_PARAMETERS.items():
+        if param == problem.param and (route.method, route.template) in routes:
+            return ParamProblem(param, code, message)
+    return problem
 
 
 def error_response(problems: list[ParamProblem]) -> tuple[int, dict[str, Any]]:
@@ -440,8 +492,12 @@ def error_codes() -> frozenset[str]:
     """Every error code of the API at this version: the spec's enum of error codes, which
     the SDK writes out on each `last_payment_error`."""
     node = _object_fields(stripe.PaymentIntent.LastPaymentError)["code"]
-    return frozenset(
-        code for option in node.options if type(option) is _Enum for code in option.values
+    documented = {code for code, _message in REMOVED_PARAMETERS.values()}  # changelog codes
+    return (
+        frozenset(
+            code for option in node.options if type(option) is _Enum for code in option.values
+        )
+        | documented
     )
 
 

@@ -105,10 +105,8 @@ def blocks_refunds(charge: dict[str, Any]) -> bool:
 def _dispute(request: web.Request) -> dict[str, Any]:
     dispute = store.data().get("dispute", request.match_info["id"], "dispute")
     if dispute["status"] in _CLOSED:
-        raise refused(
-            f"This dispute is already closed (status {dispute['status']}).",
-            "dispute_already_closed",
-        )
+        # Stripe has no error code for this (none among the API's codes).
+        raise refused(f"This dispute is already closed (status {dispute['status']}).", None)
     return dispute
 
 

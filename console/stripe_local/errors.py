@@ -57,14 +57,15 @@ def invalid(message: str, param: str | None = None, code: str | None = None) -> 
 
 
 def invalid_param(param: str, message: str) -> StripeError:
-    return invalid(message, param=param, code="parameter_invalid")
+    # Stripe names the parameter but gives no code for a value it cannot take.
+    return invalid(message, param=param)
 
 
 def missing_param(param: str) -> StripeError:
     return invalid(f"Missing required param: {param}.", param=param, code="parameter_missing")
 
 
-def refused(message: str, code: str, param: str | None = None) -> StripeError:
+def refused(message: str, code: str | None, param: str | None = None) -> StripeError:
     """A request that was understood but that the state of the objects forbids."""
     return StripeError(400, message, code=code, param=param)
 

@@ -124,11 +124,13 @@ def test_payment_method_types_is_gone_from_payment_intents_at_this_version():
     [problem] = contract.request_problems(
         "POST", "/v1/payment_intents", {**intent, "payment_method_types": {"0": "card"}}
     )
-    assert problem == contract.ParamProblem(
+    # Refused with the code the changelog documents, not as an unknown parameter.
+    assert (problem.param, problem.code, problem.status) == (
         "payment_method_types",
-        "parameter_unknown",
-        "Received unknown parameter: payment_method_types",
+        "payment_method_types_no_longer_supported",
+        400,
     )
+    assert "payment_method_types_no_longer_supported" in contract.error_codes()
     allowed = {**intent, "allowed_payment_method_types": ["card"]}
     assert contract.request_problems("POST", "/v1/payment_intents", allowed) == []
 
