@@ -173,9 +173,13 @@ def test_an_organizers_totals_and_exports_hold_only_their_webinars(world):
     asked = analytics.RevenueFilter(webinar_ids=("wb_bob",))
     for side in ("presented", "settled"):
         assert analytics.kpis(ANN, False, asked, side).empty
-        assert list(analytics.kpis(ANN, False, analytics.RevenueFilter(), side)["currency"]) == [
-            "usd"
-        ]
+    # Ann's usd payments, settled in the French account's eur.
+    assert list(analytics.kpis(ANN, False, analytics.RevenueFilter(), "presented")["currency"]) == [
+        "usd"
+    ]
+    assert list(analytics.kpis(ANN, False, analytics.RevenueFilter(), "settled")["currency"]) == [
+        "eur"
+    ]
     assert analytics.registrant_rows(ANN, False, "wb_bob").empty
     assert analytics.registrant_count(ANN, False, "wb_bob") == 0
     assert set(analytics.filter_choices(ANN, False).webinars) == {"wb_ann"}

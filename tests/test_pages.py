@@ -53,7 +53,9 @@ def _metrics(app: AppTest) -> dict[str, list[str]]:
 
 @pytest.fixture
 def shop(fresh_stripe):
-    """Payments over three months in usd and jpy, refunds, a free webinar's registrants."""
+    """On a US account: payments over three months in usd, jpy and eur (the last two
+    converted to usd), refunds, a free webinar's registrants."""
+    fresh_stripe.config("account", country="US", default_currency="usd")
     client = fresh_stripe.client()
     now = int(time.time())
     first = pay(client, "wb_a", 4900, "usd", at=now - 70 * DAY, email="a@example.org")
@@ -113,16 +115,16 @@ def test_revenue_page_figures_equal_stripe_and_the_report(shop):
 
     expected = stripe_revenue(shop.client())
     metrics = _metrics(app)
+    # What registrants paid, per payment currency...
     for currency in ("usd", "jpy", "eur"):
         keys = [key for key in expected if key[1] == currency]
-        for column, label in (
-            ("gross", "Gross"),
-            ("refunded", "Refunded"),
-            ("fees", "Stripe fees"),
-            ("net", "Net"),
-        ):
+        for column, label in (("gross", "Gross"), ("refunded", "Refunded")):
             total = sum(expected[key][column] for key in keys)
             assert format_money(total, currency) in metrics[label], (currency, column)
+    # ...and Stripe's fees and the net, in the one settlement currency.
+    for column, label in (("fees", "Stripe fees"), ("net", "Net")):
+        total = sum(row[column] for row in expected.values())
+        assert metrics[label] == [format_money(total, "usd")], column
     table = app.dataframe[0].value
     report = reports.records(reports.revenue(livemode=False))
     assert list(table["webinar_id"]) == [row["webinar_id"] for row in report]
@@ -263,18 +265,26 @@ def test_fees_page_equals_stripe_balance_transactions(shop):
 
     table = app.dataframe[0].value
     txns = all_objects(shop.client(), "balance_transactions")
-    for currency in ("usd", "jpy", "eur"):
-        fees = sum(t.fee for t in txns if t.currency == currency)
-        shown = table[table["settlement_currency"] == currency]["fees"]
-        if len(shown) == 1:
-            assert shown.iloc[0] == format_money(fees, currency)
-    breakdown = app.dataframe[1].value
-    assert set(breakdown["fee_type"]) == {"stripe_fee"}
+    assert set(table["settlement_currency"]) == {"usd"}  # everything settles in usd
+    monthly = analytics.fees_by_month(ADMIN_ACTOR, False)
+    assert int(monthly["fees"].sum()) == sum(t.fee for t in txns)
+    assert list(table["fees"]) == [format_money(int(f), "usd") for f in monthly["fees"]]
+    # The breakdown by kind adds up to the same total, and shows the converted payments.
+    breakdown = analytics.fee_breakdown(ADMIN_ACTOR, False)
+    assert int(breakdown["amount"].sum()) == int(monthly["fees"].sum())
+    shown = app.dataframe[1].value
+    assert set(shown["fee_type"]) == {
+        "Card payments",
+        "Card payments converted to the settlement currency",
+        "Refunds",
+    }
+    converted = [t for t in txns if t.reporting_category == "charge" and t.exchange_rate]
+    row = breakdown[breakdown["fee_type"] == "converted_card_payments"].iloc[0]
+    assert (row["transactions"], row["amount"]) == (2, sum(t.fee for t in converted))
     assert app.get("download_button") and app.get("plotly_chart")
 
-    app.selectbox(key="fees_currency").select("jpy").run()
-    assert set(app.dataframe[0].value["settlement_currency"]) == {"jpy"}
-    assert app.dataframe[0].value["effective_rate"].iloc[0] == "3.60%"
+    app.selectbox(key="fees_currency").select("usd").run()
+    assert set(app.dataframe[0].value["settlement_currency"]) == {"usd"}
 
 
 # --- reconciliation and sync ---------------------------------------------------------------

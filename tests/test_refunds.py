@@ -76,6 +76,8 @@ def _pay_and_sync(
 @pytest.fixture
 def shop(fresh_stripe, smtp_server):
     _webinar()
+    # A US account: USD payments settle as they are, so fees and nets below are exact.
+    fresh_stripe.config("account", country="US", default_currency="usd")
     return fresh_stripe, fresh_stripe.client(), smtp_server
 
 
