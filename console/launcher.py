@@ -38,6 +38,18 @@ def _step(env: dict, *args: str) -> None:
         raise RuntimeError(f"`console {' '.join(args)}` failed")
 
 
+def _mention_the_old_store(stripe_store) -> None:
+    old = stripe_store.with_name("localstripe.pickle")  # release 0.1.0's local Stripe
+    if old.exists() and not stripe_store.exists():
+        print(
+            f"Note: {old} holds the demo payments of the earlier local Stripe, which this "
+            "release cannot read; the local Stripe starts with a new demo. What the console "
+            "mirrored from the old one stays in the database's test mode: remove "
+            f"{database_path()} too for a clean demo.",
+            flush=True,
+        )
+
+
 def run_console(console_port: int = 8501, stripe_port: int = 12111) -> int:
     stripe_base = f"http://127.0.0.1:{stripe_port}"
     env = {
@@ -47,8 +59,9 @@ def run_console(console_port: int = 8501, stripe_port: int = 12111) -> int:
         "STRIPE_PUBLISHABLE_KEY": LOCAL_PUBLISHABLE_KEY,
     }
     # The local Stripe's data lives beside the database, so a second run reuses both.
-    stripe_store = database_path().parent / "localstripe.pickle"
+    stripe_store = database_path().parent / "stripe-local.store"
     stripe_store.parent.mkdir(parents=True, exist_ok=True)
+    _mention_the_old_store(stripe_store)
     children: list[subprocess.Popen] = []
     try:
         print(f"1/4 starting the local Stripe on {stripe_base}", flush=True)
