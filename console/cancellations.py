@@ -33,7 +33,7 @@ from console.settings import StripeSettings, stripe_settings
 # Stripe allows about 25 requests/s in test mode and 100 in live mode; stay under both.
 REQUESTS_PER_SECOND = {False: 20.0, True: 80.0}
 REQUESTS_PER_REFUND = 2  # the check at Stripe, then the refund
-DONE = ("refunded", "pending", "skipped_already_refunded", "cancelled")
+DONE = ("refunded", "pending", "requires_action", "skipped_already_refunded", "cancelled")
 
 
 @dataclass
@@ -191,7 +191,7 @@ def run_cancellation(
     progress = JobProgress(
         total=sum(before.values()) + len(charges) + len(unpaid), done=sum(before.values())
     )
-    progress.refunded = before.get("refunded", 0) + before.get("pending", 0)
+    progress.refunded = sum(before.get(status, 0) for status in ("refunded", *refunds.IN_FLIGHT))
     progress.skipped = before.get("skipped_already_refunded", 0)
     progress.cancelled = before.get("cancelled", 0)
     pause = REQUESTS_PER_REFUND / (requests_per_second or REQUESTS_PER_SECOND[settings.livemode])
@@ -269,7 +269,7 @@ def _refund_one(
         None,
         outcome.stripe_refund_id,
     )
-    if outcome.status in ("succeeded", "pending"):
+    if outcome.status == "succeeded" or outcome.status in refunds.IN_FLIGHT:
         progress.refunded += 1
     else:
         progress.failed += 1

@@ -16,10 +16,11 @@ from console.settings import StripeSettings, stripe_settings
 COMPARED = (
     ("/v1/charges", "stripe_charges", ("amount", "currency", "status")),
     ("/v1/refunds", "stripe_refunds", ("amount", "currency", "status")),
+    ("/v1/disputes", "stripe_disputes", ("amount", "currency", "status")),
     (
         "/v1/balance_transactions",
         "stripe_balance_transactions",
-        ("amount", "fee", "net", "currency", "type"),
+        ("amount", "fee", "net", "currency", "reporting_category"),
     ),
 )
 

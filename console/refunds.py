@@ -78,7 +78,7 @@ class RefundPlan:
 @dataclass(frozen=True)
 class RefundOutcome:
     request_id: str
-    status: str  # succeeded, pending, failed
+    status: str  # Stripe's: succeeded, pending, requires_action, failed, canceled
     stripe_refund_id: str | None
     amount: int
     currency: str
@@ -412,7 +412,7 @@ def _cancel_registration_row(con: duckdb.DuckDBPyConnection, charge_id: str) -> 
 
 
 def _mail_refund(request: dict, refund: dict) -> None:
-    if refund["status"] == "failed" or not request["registrant_email"]:
+    if refund["status"] in ("failed", "canceled") or not request["registrant_email"]:
         return
     webinar = catalog.load_webinar(request["webinar_id"]) if request["webinar_id"] else None
     if webinar is None:
@@ -481,21 +481,25 @@ def _find_at_stripe(settings: StripeSettings, request: dict) -> dict | None:
     return None
 
 
+# Refunds Stripe has not finished: they count as refunded only once they succeed.
+IN_FLIGHT = ("pending", "requires_action")
+
+
 def follow_pending(actor: Actor, settings: StripeSettings | None = None) -> int:
-    """Ask Stripe about refunds it answered `pending`; record those that have moved on."""
+    """Ask Stripe about refunds still in flight; record those that have moved on."""
     require(actor, ADMIN, ORGANIZER, FINANCE)
     settings = settings or stripe_settings()
     with db.connect() as con:
         pending = con.execute(
-            "SELECT request_id, stripe_refund_id FROM refund_requests WHERE status = 'pending' "
-            "AND livemode = ?",
-            [settings.livemode],
+            "SELECT request_id, stripe_refund_id FROM refund_requests "
+            "WHERE list_contains(?, status) AND livemode = ?",
+            [list(IN_FLIGHT), settings.livemode],
         ).fetchall()
     moved = 0
     client = stripe_gateway.client(settings)
     for request_id, refund_id in pending:
         refund = stripe_gateway.request(client, "get", f"/v1/refunds/{refund_id}")
-        if refund["status"] == "pending":
+        if refund["status"] in IN_FLIGHT:
             continue
         with db.connect(write=True) as con:
             mirror.save(con, refund, settings.livemode)

@@ -172,7 +172,8 @@ def _registrant_row(console, page, webinar_id: str, email: str) -> tuple[dict, l
     page.goto(f"{console.url}/registrants?webinar={webinar_id}")
     page.get_by_role("textbox", name="Search name, e-mail or charge").fill(email)
     page.keyboard.press("Enter")
-    page.get_by_role("gridcell", name=email).wait_for(timeout=30_000)
+    cell = page.locator('[data-testid="stDataFrame"] [role="gridcell"]', has_text=email)
+    cell.first.wait_for(state="attached", timeout=30_000)
     return row, grid_cells(page)
 
 

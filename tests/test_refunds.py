@@ -201,6 +201,19 @@ def test_failed_fully_refunded_and_disputed_charges_are_refused(shop):
     assert good
 
 
+def test_a_charge_under_an_inquiry_can_be_refunded_as_stripe_allows(shop):
+    local, client, _inbox = shop
+    [charge] = _pay_and_sync(client)
+    # An inquiry withdraws nothing, and its dispute says the charge is still refundable.
+    local.config(f"/_config/charges/{charge}/dispute", inquiry=True)
+    [dispute] = client.v1.disputes.list(params={"charge": charge}).data
+    assert dispute.is_charge_refundable and dispute.status == "warning_needs_response"
+
+    outcome = _refund(charge, None)
+
+    assert outcome.status == "succeeded" and outcome.amount == 4900
+
+
 def test_an_organizer_cannot_refund_another_organizers_payment(shop):
     _local, client, _inbox = shop
     [charge] = _pay_and_sync(client)

@@ -383,7 +383,9 @@ def _recorder(directory: Path) -> Callable[..., Awaitable[web.StreamResponse]]:
     async def record_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         """One JSON line per API request: method, path, params, status and body."""
         response = await handler(request)
-        if request.path.startswith("/v1/") and isinstance(response, web.Response):
+        # A CORS preflight (OPTIONS) is the browser's, not an API request.
+        api_request = request.path.startswith("/v1/") and request.method != "OPTIONS"
+        if api_request and isinstance(response, web.Response):
             try:
                 params = await read_params(request)
             except StripeError:

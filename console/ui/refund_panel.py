@@ -21,6 +21,11 @@ def refund_panel(actor: Actor, rows: pd.DataFrame, lang: str) -> None:
     labels = {
         row.charge_id: " · ".join(
             (str(row.name), str(row.email), price_text(row.amount_paid, row.currency, lang))
+            + (
+                (f"dispute {row.dispute_status.replace('_', ' ')}",)
+                if isinstance(row.dispute_status, str)
+                else ()
+            )
         )
         for row in paid.itertuples()
     }
@@ -105,14 +110,14 @@ def refund_requests_table(actor: Actor, webinar_id: str) -> None:
     requests = refunds.refund_requests(actor, webinar_id)
     if requests.empty:
         return
-    waiting = requests[requests["status"].isin(["pending", "requested"])]
-    failed = requests[requests["status"] == "failed"]
+    waiting = requests[requests["status"].isin([*refunds.IN_FLIGHT, refunds.OPEN])]
+    failed = requests[requests["status"].isin(["failed", "canceled"])]
     if len(waiting):
         st.warning(
-            f"{len(waiting)} refund(s) pending at Stripe: they are followed until they "
-            "succeed or fail."
+            f"{len(waiting)} refund(s) pending at Stripe: they count as refunded once they "
+            "succeed, and are followed until then."
         )
     if len(failed):
-        st.error(f"{len(failed)} refund(s) failed: see the reason below.")
+        st.error(f"{len(failed)} refund(s) failed or were canceled: see the reason below.")
     with st.expander("Refunds issued from the console"):
         st.dataframe(requests, hide_index=True, width="stretch")
