@@ -14,34 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.stripe_local import recording
+from tests.stripe_local.support import SAMPLE_REFUND as REFUND
 
-REFUND = {
-    "id": "re_1",
-    "object": "refund",
-    "amount": 500,
-    "balance_transaction": "txn_1",
-    "charge": "ch_1",
-    "created": 1_700_000_000,
-    "currency": "eur",
-    "customer": None,
-    "customer_account": None,
-    "description": None,
-    "destination_details": None,
-    "failure_balance_transaction": None,
-    "failure_reason": None,
-    "instructions_email": None,
-    "metadata": {},
-    "next_action": None,
-    "payment_intent": "pi_1",
-    "payment_method": None,
-    "pending_reason": None,
-    "presentment_details": None,
-    "reason": "requested_by_customer",
-    "receipt_number": None,
-    "source_transfer_reversal": None,
-    "status": "succeeded",
-    "transfer_reversal": None,
-}
 REFUND_PARAMS = {"charge": "ch_1", "amount": "500", "reason": "requested_by_customer"}
 
 

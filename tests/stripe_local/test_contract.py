@@ -14,6 +14,7 @@ from stripe.params import (
 )
 
 from console.stripe_local import contract
+from tests.stripe_local.support import SAMPLE_REFUND
 
 FEE = {
     "amount": 59,
@@ -40,33 +41,7 @@ BALANCE_TRANSACTION = {
     "status": "pending",
     "type": "charge",
 }
-REFUND = {
-    "id": "re_1",
-    "object": "refund",
-    "amount": 500,
-    "balance_transaction": "txn_2",
-    "charge": "ch_1",
-    "created": 1_700_000_000,
-    "currency": "eur",
-    "customer": None,
-    "customer_account": None,
-    "description": None,
-    "destination_details": None,
-    "failure_balance_transaction": None,
-    "failure_reason": None,
-    "instructions_email": None,
-    "metadata": {"request_id": "rr_1"},
-    "next_action": None,
-    "payment_intent": "pi_1",
-    "payment_method": None,
-    "pending_reason": None,
-    "presentment_details": None,
-    "reason": "requested_by_customer",
-    "receipt_number": None,
-    "source_transfer_reversal": None,
-    "status": "succeeded",
-    "transfer_reversal": None,
-}
+REFUND = {**SAMPLE_REFUND, "balance_transaction": "txn_2", "metadata": {"request_id": "rr_1"}}
 
 
 def _codes(method, path, params):
