@@ -236,7 +236,7 @@ def _email_for(name: str, index: int, faker: Faker) -> str:
 
 
 def _stripe_has_demo_payments(client) -> bool:
-    page = stripe_gateway.list_page(client, "/v1/payment_intents", {"limit": 1})
+    page = stripe_gateway.list_page(client, "payment_intents", {"limit": 1})
     return bool(page.get("data"))
 
 
@@ -244,20 +244,26 @@ def _clock(at: datetime) -> dict[str, str]:
     return {"Stripe-Local-Now": str(int(at.timestamp()))}
 
 
-def _intent_params(webinar: Webinar, registrant_id: str, name: str, email: str) -> dict:
-    return {
-        "amount": webinar.price_amount,
-        "currency": webinar.price_currency,
-        "metadata": {
-            "webinar_id": webinar.webinar_id,
-            "registrant_email": email,
-            "registrant_name": name,
-            "registrant_id": registrant_id,
-        },
-        "receipt_email": email,
-        "description": webinar.title,
-        "allowed_payment_method_types": ["card"],
-    }
+def _intent(
+    client,
+    webinar: Webinar,
+    registrant_id: str,
+    name: str,
+    email: str,
+    at: datetime,
+    payment_method: str | None = None,
+) -> dict:
+    """The registrant's PaymentIntent, confirmed with `payment_method` when one is given."""
+    return stripe_gateway.create_payment_intent(
+        client,
+        webinar.price_amount,
+        webinar.price_currency,
+        stripe_gateway.PaymentMetadata(webinar.webinar_id, email, name, registrant_id),
+        description=webinar.title,
+        idempotency_key=_key("pi", registrant_id),
+        payment_method=payment_method,
+        headers=_clock(at),
+    )
 
 
 def _tell(
@@ -271,36 +277,20 @@ def _tell(
     registered_at: datetime,
 ) -> tuple[str, str]:
     """A payment with Stripe's test card for `story`, and what happens to it afterwards."""
-    params = _intent_params(webinar, registrant_id, name, email)
-    params |= {"payment_method": STORY_CARDS[story], "confirm": True}
-    intent = stripe_gateway.request(
-        client,
-        "post",
-        "/v1/payment_intents",
-        params,
-        idempotency_key=_key("pi", registrant_id),
-        headers=_clock(registered_at),
-    )
+    intent = _intent(client, webinar, registrant_id, name, email, registered_at, STORY_CARDS[story])
     later = _clock(registered_at + 2 * DAY)
     if story.startswith("dispute"):
-        page = stripe_gateway.list_page(
-            client, "/v1/disputes", {"charge": intent["latest_charge"], "limit": 1}
-        )
-        dispute = page["data"][0]["id"]
+        dispute = stripe_gateway.latest_dispute(client, intent["latest_charge"])["id"]
         if story == "dispute_won":
             # Stripe's test evidence that wins (docs.stripe.com/testing#disputes).
-            evidence = {"evidence": {"uncategorized_text": "winning_evidence"}, "submit": True}
-            stripe_gateway.request(
-                client, "post", f"/v1/disputes/{dispute}", evidence, headers=later
-            )
+            stripe_gateway.submit_dispute_evidence(client, dispute, "winning_evidence", later)
         else:
-            stripe_gateway.request(client, "post", f"/v1/disputes/{dispute}/close", headers=later)
+            stripe_gateway.accept_dispute(client, dispute, later)
         return "registered", intent["id"]
-    refund = stripe_gateway.request(
+    refund = stripe_gateway.create_refund(
         client,
-        "post",
-        "/v1/refunds",
-        {"payment_intent": intent["id"], "reason": "requested_by_customer"},
+        payment_intent_id=intent["id"],
+        reason="requested_by_customer",
         idempotency_key=_key("refund", registrant_id),
         headers=later,
     )
@@ -334,26 +324,13 @@ def _pay(
 ) -> tuple[str, str | None]:
     """One registrant's checkout: paid, declined or abandoned; some paid ones refunded."""
     roll = rng.random()
-    clock = _clock(registered_at)
-    params = _intent_params(webinar, registrant_id, name, email)
-
-    def create_intent() -> dict:
-        return stripe_gateway.request(
-            client,
-            "post",
-            "/v1/payment_intents",
-            params,
-            idempotency_key=_key("pi", registrant_id),
-            headers=clock,
-        )
-
+    who = (client, webinar, registrant_id, name, email, registered_at)
     if roll < SHARE_UNPAID:
-        return "pending_payment", create_intent()["id"]
+        return "pending_payment", _intent(*who)["id"]
     declined = roll < SHARE_UNPAID + SHARE_DECLINED
     card = rng.choice(DECLINED_CARDS if declined else PAID_CARDS[webinar.price_currency])
-    params |= {"payment_method": card, "confirm": True}
     try:
-        intent = create_intent()
+        intent = _intent(*who, payment_method=card)
     except stripe_gateway.StripeProblem:
         summary.declined += 1
         return "payment_failed", None
@@ -363,18 +340,14 @@ def _pay(
         full = refund_roll < SHARE_FULL_REFUND
         amount = webinar.price_amount if full else webinar.price_amount // 2
         refunded_at = min(registered_at + rng.randint(1, 20) * DAY, now - timedelta(minutes=2))
-        stripe_gateway.request(
+        stripe_gateway.create_refund(
             client,
-            "post",
-            "/v1/refunds",
-            {
-                "payment_intent": intent["id"],
-                "amount": amount,
-                "reason": "requested_by_customer",
-                "metadata": {"note": "demo: " + ("cancelled" if full else "partial goodwill")},
-            },
+            payment_intent_id=intent["id"],
+            amount=amount,
+            reason="requested_by_customer",
+            metadata={"note": "demo: " + ("cancelled" if full else "partial goodwill")},
             idempotency_key=_key("refund", registrant_id),
-            headers={"Stripe-Local-Now": str(int(refunded_at.timestamp()))},
+            headers=_clock(refunded_at),
         )
         summary.refunds += 1
         if full:

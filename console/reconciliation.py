@@ -14,11 +14,11 @@ from console.settings import StripeSettings, stripe_settings
 
 # (Stripe list, mirror table, fields compared)
 COMPARED = (
-    ("/v1/charges", "stripe_charges", ("amount", "currency", "status")),
-    ("/v1/refunds", "stripe_refunds", ("amount", "currency", "status")),
-    ("/v1/disputes", "stripe_disputes", ("amount", "currency", "status")),
+    ("charges", "stripe_charges", ("amount", "currency", "status")),
+    ("refunds", "stripe_refunds", ("amount", "currency", "status")),
+    ("disputes", "stripe_disputes", ("amount", "currency", "status")),
     (
-        "/v1/balance_transactions",
+        "balance_transactions",
         "stripe_balance_transactions",
         ("amount", "fee", "net", "currency", "reporting_category"),
     ),
@@ -33,18 +33,6 @@ class Reconciliation:
     @property
     def in_agreement(self) -> bool:
         return self.differences.empty
-
-
-def _stripe_objects(client, path: str, on_page: Callable[[int], None] | None) -> list[dict]:
-    objects, params = [], {"limit": 100}
-    while True:
-        page = stripe_gateway.list_page(client, path, params)
-        objects.extend(page["data"])
-        if on_page:
-            on_page(len(page["data"]))
-        if not page.get("has_more") or not page["data"]:
-            return objects
-        params["starting_after"] = page["data"][-1]["id"]
 
 
 def _mirror_objects(table: str, fields: tuple[str, ...], livemode: bool) -> dict[str, dict]:
@@ -146,14 +134,14 @@ def reconcile(
     differences: list[dict] = []
     console_txns: dict[str, dict] = {}
     stripe_txns: list[dict] = []
-    for path, table, fields in COMPARED:
-        theirs_list = _stripe_objects(client, path, on_page)
+    for resource, table, fields in COMPARED:
+        theirs_list = list(stripe_gateway.every_object(client, resource, on_page=on_page))
         theirs = {obj["id"]: obj for obj in theirs_list}
         ours = _mirror_objects(table, fields, settings.livemode)
-        differences += _differences(path.rsplit("/", 1)[1], ours, theirs, fields)
+        differences += _differences(resource, ours, theirs, fields)
         if table == "stripe_balance_transactions":
             console_txns, stripe_txns = ours, theirs_list
-    balance = stripe_gateway.request(client, "get", "/v1/balance")
+    balance = stripe_gateway.retrieve_balance(client)
     columns = ["kind", "id", "field", "console", "stripe"]
     return Reconciliation(
         totals=_totals(console_txns, stripe_txns, balance),

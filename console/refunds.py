@@ -106,9 +106,7 @@ def _check_actor(actor: Actor, owner: dict) -> None:
 
 def _stripe_charge(settings: StripeSettings, charge_id: str) -> dict:
     """The charge as Stripe has it now: refunds made elsewhere count too."""
-    return stripe_gateway.request(
-        stripe_gateway.client(settings), "get", f"/v1/charges/{charge_id}"
-    )
+    return stripe_gateway.retrieve_charge(stripe_gateway.client(settings), charge_id)
 
 
 @dataclass(frozen=True)
@@ -142,13 +140,10 @@ def _refuse_if_disputed(settings: StripeSettings, charge: dict) -> None:
     """Stripe refunds a disputed charge only while its dispute says so (an inquiry, say)."""
     if not charge.get("disputed"):
         return
-    page = stripe_gateway.list_page(
-        stripe_gateway.client(settings), "/v1/disputes", {"charge": charge["id"], "limit": 1}
-    )
-    disputes = page.get("data") or []
-    if disputes and disputes[0].get("is_charge_refundable"):
+    dispute = stripe_gateway.latest_dispute(stripe_gateway.client(settings), charge["id"])
+    if dispute and dispute.get("is_charge_refundable"):
         return
-    status = disputes[0]["status"].replace("_", " ") if disputes else "open"
+    status = dispute["status"].replace("_", " ") if dispute else "open"
     raise RefundRefused(
         f"This payment is disputed (dispute {status}), and Stripe does not refund it while "
         "the dispute stands. Answer the dispute in the Stripe dashboard instead."
@@ -311,18 +306,15 @@ def _drive(actor: Actor, request_id: str, settings: StripeSettings) -> RefundOut
     request = _existing_request(request_id)
     if request["status"] != OPEN:
         return _outcome(request)
-    params = {
-        "charge": request["charge_id"],
-        "metadata": {"console_request_id": request_id, "requested_by": request["requested_by"]},
-    }
-    if request["amount"] is not None:
-        params["amount"] = int(request["amount"])
-    if request["reason"]:
-        params["reason"] = request["reason"]
     client = stripe_gateway.client(settings)
     try:
-        refund = stripe_gateway.request(
-            client, "post", "/v1/refunds", params, idempotency_key=request["idempotency_key"]
+        refund = stripe_gateway.create_refund(
+            client,
+            charge_id=request["charge_id"],
+            amount=None if request["amount"] is None else int(request["amount"]),
+            reason=request["reason"],
+            metadata={"console_request_id": request_id, "requested_by": request["requested_by"]},
+            idempotency_key=request["idempotency_key"],
         )
     except stripe_gateway.StripeProblem as problem:
         if problem.retryable:
@@ -470,12 +462,10 @@ def recover(actor: Actor, settings: StripeSettings | None = None) -> int:
 
 def _find_at_stripe(settings: StripeSettings, request: dict) -> dict | None:
     """The refund Stripe made for this request, if any (Stripe keeps keys only 24 hours)."""
-    page = stripe_gateway.list_page(
-        stripe_gateway.client(settings),
-        "/v1/refunds",
-        {"charge": request["charge_id"], "limit": 100},
+    refunds = stripe_gateway.every_object(
+        stripe_gateway.client(settings), "refunds", {"charge": request["charge_id"]}
     )
-    for refund in page.get("data", []):
+    for refund in refunds:
         if (refund.get("metadata") or {}).get("console_request_id") == request["request_id"]:
             return refund
     return None
@@ -498,7 +488,7 @@ def follow_pending(actor: Actor, settings: StripeSettings | None = None) -> int:
     moved = 0
     client = stripe_gateway.client(settings)
     for request_id, refund_id in pending:
-        refund = stripe_gateway.request(client, "get", f"/v1/refunds/{refund_id}")
+        refund = stripe_gateway.retrieve_refund(client, refund_id)
         if refund["status"] in IN_FLIGHT:
             continue
         with db.connect(write=True) as con:

@@ -142,23 +142,12 @@ def start_paid_registration(
     name, email = check_registration(webinar, name, email)
     registrant_id = registrant_id_for(webinar_id, email)
     key = f"register-{registrant_id}-{webinar.price_amount}-{webinar.price_currency}"
-    intent = stripe_gateway.request(
+    intent = stripe_gateway.create_payment_intent(
         stripe_gateway.client(settings),
-        "post",
-        "/v1/payment_intents",
-        {
-            "amount": webinar.price_amount,
-            "currency": webinar.price_currency,
-            "allowed_payment_method_types": ["card"],
-            "receipt_email": email,
-            "description": webinar.title,
-            "metadata": {
-                "webinar_id": webinar_id,
-                "registrant_email": email,
-                "registrant_name": name,
-                "registrant_id": registrant_id,
-            },
-        },
+        webinar.price_amount,
+        webinar.price_currency,
+        stripe_gateway.PaymentMetadata(webinar_id, email, name, registrant_id),
+        description=webinar.title,
         idempotency_key=key,
     )
     with db.connect(write=True) as con:
@@ -186,12 +175,12 @@ def complete_paid_registration(
 ) -> bool:
     """Ask Stripe whether the payment succeeded; only then is the registration paid."""
     settings = settings or stripe_settings()
-    intent = stripe_gateway.request(
-        stripe_gateway.client(settings), "get", f"/v1/payment_intents/{payment_intent_id}"
+    intent = stripe_gateway.retrieve_payment_intent(
+        stripe_gateway.client(settings), payment_intent_id
     )
     if intent["status"] != "succeeded":
         return False
-    if (intent.get("metadata") or {}).get("registrant_id") != registrant_id:
+    if stripe_gateway.PaymentMetadata.registrant_id_of(intent) != registrant_id:
         raise RegistrationRefused("This payment belongs to another registration.")
     _mark_paid(registrant_id, intent["amount"], intent["currency"])
     return True

@@ -13,13 +13,13 @@ from pathlib import Path
 SECRETS_FILE = Path(".streamlit/secrets.toml")
 STRIPE_DEFAULT_API_BASE = "https://api.stripe.com"
 
-# Stripe list endpoints mirrored into DuckDB: (stream name, API path, table).
+# Stripe lists mirrored into DuckDB (the gateway's LIST_PATHS names them): (list, table).
 STREAMS = (
-    ("charges", "/v1/charges", "stripe_charges"),
-    ("refunds", "/v1/refunds", "stripe_refunds"),
-    ("balance_transactions", "/v1/balance_transactions", "stripe_balance_transactions"),
-    ("payment_intents", "/v1/payment_intents", "stripe_payment_intents"),
-    ("disputes", "/v1/disputes", "stripe_disputes"),
+    ("charges", "stripe_charges"),
+    ("refunds", "stripe_refunds"),
+    ("balance_transactions", "stripe_balance_transactions"),
+    ("payment_intents", "stripe_payment_intents"),
+    ("disputes", "stripe_disputes"),
 )
 
 # Events are read unfiltered: the types that carry a mirrored object's new state (payments,

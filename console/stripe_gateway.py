@@ -1,13 +1,17 @@
-"""The only module that talks to Stripe: one `StripeClient` per key and base URL.
+"""The only module that talks to Stripe: one `StripeClient` per key and base URL, and one
+typed function per call the console makes, so Stripe's paths, parameters and the payment
+metadata keys are written here and nowhere else.
 
 Errors from Stripe become `StripeProblem`, whose message says what to do; the key
-itself never appears in one.
+itself never appears in one. Answers are plain JSON dicts (no per-object SDK wrappers: the
+sync is hot).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import stripe
@@ -97,6 +101,40 @@ def explain(error: stripe.StripeError) -> StripeProblem:
     )
 
 
+# The lists the sync and reconciliation read, by the name the console gives them.
+LIST_PATHS = {
+    "charges": "/v1/charges",
+    "refunds": "/v1/refunds",
+    "balance_transactions": "/v1/balance_transactions",
+    "payment_intents": "/v1/payment_intents",
+    "disputes": "/v1/disputes",
+    "events": "/v1/events",
+}
+
+
+@dataclass(frozen=True)
+class PaymentMetadata:
+    """How a payment is tied to a webinar (DESIGN.md): its PaymentIntent's metadata."""
+
+    webinar_id: str
+    registrant_email: str
+    registrant_name: str
+    registrant_id: str | None = None
+
+    def to_stripe(self) -> dict[str, str]:
+        keys = {
+            "webinar_id": self.webinar_id,
+            "registrant_email": self.registrant_email,
+            "registrant_name": self.registrant_name,
+            "registrant_id": self.registrant_id,
+        }
+        return {key: value for key, value in keys.items() if value is not None}
+
+    @staticmethod
+    def registrant_id_of(intent: dict) -> str | None:
+        return (intent.get("metadata") or {}).get("registrant_id")
+
+
 def request(
     stripe_client: stripe.StripeClient,
     method: str,
@@ -105,7 +143,7 @@ def request(
     idempotency_key: str | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> dict:
-    """One API call, answered as plain JSON (no per-object SDK wrappers: the sync is hot)."""
+    """One API call; the typed functions below are what the rest of the console calls."""
     options: dict[str, Any] = dict(params or {})
     if idempotency_key:
         options["idempotency_key"] = idempotency_key
@@ -118,10 +156,118 @@ def request(
     return response.data
 
 
-def list_page(stripe_client: stripe.StripeClient, path: str, params: Mapping[str, Any]) -> dict:
-    """One page of a Stripe list: {"data": [...], "has_more": bool}."""
-    return request(stripe_client, "get", path, params)
+def list_page(stripe_client: stripe.StripeClient, resource: str, params: Mapping[str, Any]) -> dict:
+    """One page of a Stripe list (a key of LIST_PATHS): {"data": [...], "has_more": bool}."""
+    return request(stripe_client, "get", LIST_PATHS[resource], params)
 
 
 def retrieve_account(stripe_client: stripe.StripeClient) -> dict:
     return request(stripe_client, "get", "/v1/account")
+
+
+def retrieve_balance(stripe_client: stripe.StripeClient) -> dict:
+    return request(stripe_client, "get", "/v1/balance")
+
+
+def retrieve_charge(stripe_client: stripe.StripeClient, charge_id: str) -> dict:
+    return request(stripe_client, "get", f"/v1/charges/{charge_id}")
+
+
+def create_payment_intent(
+    stripe_client: stripe.StripeClient,
+    amount: int,
+    currency: str,
+    metadata: PaymentMetadata,
+    *,
+    description: str,
+    idempotency_key: str,
+    payment_method: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> dict:
+    """A card payment for a registration; with `payment_method`, confirmed at once."""
+    params: dict[str, Any] = {
+        "amount": amount,
+        "currency": currency,
+        # Since 2026-09-30.endive this replaces payment_method_types (Stripe's changelog).
+        "allowed_payment_method_types": ["card"],
+        "receipt_email": metadata.registrant_email,
+        "description": description,
+        "metadata": metadata.to_stripe(),
+    }
+    if payment_method:
+        params |= {"payment_method": payment_method, "confirm": True}
+    return request(
+        stripe_client, "post", "/v1/payment_intents", params, idempotency_key, headers=headers
+    )
+
+
+def retrieve_payment_intent(stripe_client: stripe.StripeClient, intent_id: str) -> dict:
+    return request(stripe_client, "get", f"/v1/payment_intents/{intent_id}")
+
+
+def create_refund(
+    stripe_client: stripe.StripeClient,
+    *,
+    charge_id: str | None = None,
+    payment_intent_id: str | None = None,
+    amount: int | None = None,
+    reason: str | None = None,
+    metadata: Mapping[str, str] | None = None,
+    idempotency_key: str,
+    headers: Mapping[str, str] | None = None,
+) -> dict:
+    """A refund of a charge (or of a PaymentIntent's charge); everything left if no amount."""
+    params: dict[str, Any] = {"metadata": dict(metadata or {})}
+    if charge_id:
+        params["charge"] = charge_id
+    if payment_intent_id:
+        params["payment_intent"] = payment_intent_id
+    if amount is not None:
+        params["amount"] = amount
+    if reason:
+        params["reason"] = reason
+    return request(stripe_client, "post", "/v1/refunds", params, idempotency_key, headers=headers)
+
+
+def retrieve_refund(stripe_client: stripe.StripeClient, refund_id: str) -> dict:
+    return request(stripe_client, "get", f"/v1/refunds/{refund_id}")
+
+
+def every_object(
+    stripe_client: stripe.StripeClient,
+    resource: str,
+    params: Mapping[str, Any] | None = None,
+    on_page: Callable[[int], None] | None = None,
+) -> Iterator[dict]:
+    """Every object of a list (a key of LIST_PATHS), newest first, page by page."""
+    params = {**(params or {}), "limit": 100}
+    while True:
+        page = list_page(stripe_client, resource, params)
+        if on_page:
+            on_page(len(page["data"]))
+        yield from page["data"]
+        if not page.get("has_more") or not page["data"]:
+            return
+        params["starting_after"] = page["data"][-1]["id"]
+
+
+def latest_dispute(stripe_client: stripe.StripeClient, charge_id: str) -> dict | None:
+    page = list_page(stripe_client, "disputes", {"charge": charge_id, "limit": 1})
+    return (page.get("data") or [None])[0]
+
+
+def submit_dispute_evidence(
+    stripe_client: stripe.StripeClient,
+    dispute_id: str,
+    text: str,
+    headers: Mapping[str, str] | None = None,
+) -> dict:
+    params = {"evidence": {"uncategorized_text": text}, "submit": True}
+    return request(stripe_client, "post", f"/v1/disputes/{dispute_id}", params, headers=headers)
+
+
+def accept_dispute(
+    stripe_client: stripe.StripeClient, dispute_id: str, headers: Mapping[str, str] | None = None
+) -> dict:
+    """Close a dispute: accept it as lost."""
+    return request(stripe_client, "post", f"/v1/disputes/{dispute_id}/close", headers=headers)

@@ -140,23 +140,21 @@ class _Session:
         self._estimated_at = now
         self.progress.estimated_seconds_left = objects_left() / (objects / (now - since))
 
-    def list_page(self, path: str, params: dict) -> dict:
+    def list_page(self, resource: str, params: dict) -> dict:
         for attempt, pause in enumerate((*BACKOFF_SECONDS, None)):
             try:
-                return stripe_gateway.list_page(self.client, path, params)
+                return stripe_gateway.list_page(self.client, resource, params)
             except stripe_gateway.StripeProblem as problem:
                 if not problem.retryable or pause is None:
                     raise SyncError(str(problem)) from None
                 time.sleep(pause * (1 + attempt * 0.1))
         raise AssertionError("unreachable")
 
-    def read(
-        self, windows: list[Window], paths: dict[str, str], params: dict[str, dict]
-    ) -> WindowReader:
+    def read(self, windows: list[Window]) -> WindowReader:
         """A reader of these windows at this run's pace; `params` are added per stream."""
 
         def fetch(stream: str, window_params: dict) -> dict:
-            return self.list_page(paths[stream], {**params.get(stream, {}), **window_params})
+            return self.list_page(stream, window_params)
 
         return WindowReader(windows, fetch, self.workers, self.governor.wanted_in_flight)
 
@@ -247,8 +245,8 @@ def _finish_run(run_id: str, progress: SyncProgress, error: str | None) -> None:
 # --- backfill ----------------------------------------------------------------------------
 
 
-def _newest_created(session: _Session, path: str, extra: dict | None = None) -> int | None:
-    page = session.list_page(path, {"limit": 1, **(extra or {})})
+def _newest_created(session: _Session, resource: str) -> int | None:
+    page = session.list_page(resource, {"limit": 1})
     data = page.get("data") or []
     return data[0]["created"] if data else None
 
@@ -259,8 +257,8 @@ def _take_anchor(session: _Session, state: dict[str, str]) -> dict:
     if "backfill_anchor" in state:
         return json.loads(state["backfill_anchor"])
     now = int(time.time())
-    events_from = _newest_created(session, "/v1/events")
-    balance_from = _newest_created(session, "/v1/balance_transactions")
+    events_from = _newest_created(session, "events")
+    balance_from = _newest_created(session, "balance_transactions")
     anchor = {
         "events": events_from or now,
         "balance_transactions": balance_from or now,
@@ -269,7 +267,7 @@ def _take_anchor(session: _Session, state: dict[str, str]) -> dict:
     with db.connect(write=True) as con:
         _clear_backfill_state(con, session.livemode)
         _set_state(con, session.livemode, "backfill_anchor", json.dumps(anchor))
-        for stream, _path, _table in STREAMS:
+        for stream, _table in STREAMS:
             window = Window(stream, FLOOR, anchor["until"])
             _set_state(con, session.livemode, f"backfill:{stream}", windows_to_json([window]))
     return anchor
@@ -278,7 +276,7 @@ def _take_anchor(session: _Session, state: dict[str, str]) -> dict:
 def _open_windows(state: dict[str, str], anchor: dict) -> list[Window]:
     """The windows a backfill has still to read, as its last write left them."""
     windows = []
-    for stream, _path, _table in STREAMS:
+    for stream, _table in STREAMS:
         saved = state.get(f"backfill:{stream}")
         if saved == "done":
             continue
@@ -299,9 +297,8 @@ def _window_state(streams: set[str], open_windows: OpenWindows) -> dict[str, str
 
 def _read_windows(session: _Session, windows: list[Window]) -> None:
     """Pages as they come from the workers; each write carries the windows still open."""
-    paths = {stream: path for stream, path, _table in STREAMS}
     streams = {window.stream for window in windows}
-    reader = session.read(windows, paths, {})
+    reader = session.read(windows)
     open_windows = OpenWindows(reader.initial)
     batch = mirror.Batch(session.livemode)
     started, objects = time.monotonic(), 0
@@ -413,7 +410,7 @@ def _read_changed_refunds(
     if not changed:
         return
     window = Window("refunds", max(0, since - CURSOR_OVERLAP_SECONDS), None)
-    reader = session.read([window], {"refunds": "/v1/refunds"}, {})
+    reader = session.read([window])
     read: dict[str, set[str]] = {}
     try:
         for page in reader.pages():
@@ -427,15 +424,15 @@ def _read_changed_refunds(
         found = read.get(charge_id, set())
         if found and all(refund is None or refund in found for refund in refund_ids):
             continue
-        for refund in _all_pages(session, "/v1/refunds", {"charge": charge_id}):
+        for refund in _all_pages(session, "refunds", {"charge": charge_id}):
             batch.add(refund, int(time.time()))
 
 
-def _all_pages(session: _Session, path: str, params: dict) -> Iterator[dict]:
+def _all_pages(session: _Session, resource: str, params: dict) -> Iterator[dict]:
     after = None
     while True:
         page = session.list_page(
-            path, {**params, "limit": 100, **({"starting_after": after} if after else {})}
+            resource, {**params, "limit": 100, **({"starting_after": after} if after else {})}
         )
         yield from page["data"]
         session.report(objects=len(page["data"]))
@@ -450,9 +447,8 @@ def _incremental(session: _Session, state: dict[str, str]) -> None:
         Window(stream, max(0, since - CURSOR_OVERLAP_SECONDS), None)
         for stream, since in changes.newest.items()
     ]
-    paths = {"events": "/v1/events", "balance_transactions": "/v1/balance_transactions"}
     session.report(phase="events")
-    reader = session.read(windows, paths, {})
+    reader = session.read(windows)
     batch = mirror.Batch(session.livemode)
     try:
         for page in reader.pages():
@@ -465,7 +461,7 @@ def _incremental(session: _Session, state: dict[str, str]) -> None:
         reader.stop()
     _read_changed_refunds(session, changes, batch, int(state["events_cursor"]))
     for charge_id in sorted(changes.disputed_charges):
-        charge = stripe_gateway.request(session.client, "get", f"/v1/charges/{charge_id}")
+        charge = stripe_gateway.retrieve_charge(session.client, charge_id)
         batch.add(charge, int(time.time()))
     # The cursors move only with the last rows they cover.
     cursors = {

@@ -49,14 +49,8 @@ def fetch_only(settings: StripeSettings) -> tuple[int, float]:
     """Baseline: every page the sync reads, fetched with the same client and discarded."""
     client = stripe_gateway.client(settings)
     objects, started = 0, time.perf_counter()
-    for _stream, path, _table in STREAMS:
-        params: dict = {"limit": 100}
-        while True:
-            page = stripe_gateway.list_page(client, path, params)
-            objects += len(page["data"])
-            if not page["has_more"]:
-                break
-            params["starting_after"] = page["data"][-1]["id"]
+    for stream, _table in STREAMS:
+        objects += sum(1 for _ in stripe_gateway.every_object(client, stream))
     return objects, time.perf_counter() - started
 
 

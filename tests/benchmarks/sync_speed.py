@@ -282,7 +282,9 @@ def _report(
         "`tests/benchmarks/dlt_stripe.py` does what it does (one dlt resource per endpoint, "
         "paging with the Stripe SDK one request at a time) in a real dlt pipeline into "
         f"DuckDB, over the newest {DLT_OBJECTS:,} objects. An incremental run reads "
-        "events and balance transactions since its cursors, in windows like the backfill. "
+        "events and balance transactions since its cursors, in windows like the backfill, "
+        "and the refunds since its cursor when events announce refunds the mirror has not "
+        "seen (read again at the pinned API version). "
         "Memory: the Python heap (batches, queued pages, windows) stays flat; the process "
         "grows with the table because DuckDB keeps and checkpoints the primary-key index "
         "the upserts need (duckdb/duckdb#24848), without latency, at the sizes shown.",

@@ -1,0 +1,66 @@
+"""The gateway is the one place that knows Stripe's paths and the payment metadata keys."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from console import stripe_gateway
+
+CONSOLE = Path(__file__).resolve().parents[1] / "console"
+# The local Stripe is Stripe's side; migrations hold SQL views over the mirrored metadata.
+ELSEWHERE = ("stripe_local", "migrations")
+METADATA_KEYS = {"webinar_id", "registrant_email", "registrant_name", "registrant_id"}
+
+
+def _modules() -> list[Path]:
+    return [
+        path
+        for path in CONSOLE.rglob("*.py")
+        if path.name != "stripe_gateway.py"
+        and not set(path.relative_to(CONSOLE).parts) & set(ELSEWHERE)
+    ]
+
+
+def test_no_other_module_builds_a_stripe_path():
+    found = [
+        f"{path.relative_to(CONSOLE)}:{node.lineno}"
+        for path in _modules()
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value.startswith("/v1/")
+    ]
+    assert found == []
+
+
+def test_no_other_module_writes_payment_metadata():
+    found = [
+        f"{path.relative_to(CONSOLE)}:{node.lineno}"
+        for path in _modules()
+        for node in ast.walk(ast.parse(path.read_text()))
+        # A payment's metadata names the webinar and the registrant together.
+        if isinstance(node, ast.Dict)
+        and len({k.value for k in node.keys if isinstance(k, ast.Constant)} & METADATA_KEYS) > 1
+    ]
+    assert found == []
+
+
+def test_payment_metadata_is_the_contract_of_design_md():
+    metadata = stripe_gateway.PaymentMetadata("wb_1", "ada@example.org", "Ada", "reg_1")
+    assert metadata.to_stripe() == {
+        "webinar_id": "wb_1",
+        "registrant_email": "ada@example.org",
+        "registrant_name": "Ada",
+        "registrant_id": "reg_1",
+    }
+    assert "registrant_id" not in stripe_gateway.PaymentMetadata("wb_1", "a@b.c", "A").to_stripe()
+    assert stripe_gateway.PaymentMetadata.registrant_id_of({"metadata": metadata.to_stripe()}) == (
+        "reg_1"
+    )
+
+
+def test_every_list_the_sync_mirrors_has_a_path():
+    from console.settings import STREAMS
+
+    assert {stream for stream, _table in STREAMS} <= set(stripe_gateway.LIST_PATHS)
