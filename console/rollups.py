@@ -10,17 +10,20 @@ REBUILD_REVENUE_DAILY = """
 DELETE FROM revenue_daily;
 INSERT INTO revenue_daily (livemode, day, webinar_id, currency, settlement_currency, gross,
                            refunded, disputed, fees, net, charges, new_paid_registrants)
-WITH first_payment AS (
+WITH all_lines AS MATERIALIZED (  -- read twice below: worked out once
+    SELECT * FROM revenue_lines
+),
+first_payment AS (
     SELECT livemode, webinar_id, currency, registrant_key, min(created) AS created,
            arg_min(settlement_currency, created) AS settlement_currency
-    FROM revenue_lines WHERE kind = 'charge'
+    FROM all_lines WHERE kind = 'charge'
     GROUP BY livemode, webinar_id, currency, registrant_key
 ),
 lines AS (
     SELECT livemode, CAST(epoch_ms(created * 1000) AS DATE) AS day, webinar_id, currency,
            settlement_currency, gross, refunded, disputed, fee, net,
            CASE WHEN kind = 'charge' THEN 1 ELSE 0 END AS charge, 0 AS newcomer
-    FROM revenue_lines
+    FROM all_lines
     UNION ALL
     SELECT livemode, CAST(epoch_ms(created * 1000) AS DATE), webinar_id, currency,
            settlement_currency, 0, 0, 0, 0, 0, 0, 1
