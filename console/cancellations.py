@@ -62,16 +62,9 @@ def start_cancellation(
             [job_id, webinar_id, session_no, reason, actor.email],
         )
         if session_no is None:
-            con.execute(
-                "UPDATE webinars SET status = 'cancelled', updated_at = now() WHERE webinar_id = ?",
-                [webinar_id],
-            )
+            catalog.cancel_webinar(con, webinar_id)
         else:
-            con.execute(
-                "UPDATE webinar_sessions SET cancelled = true WHERE webinar_id = ? "
-                "AND session_no = ?",
-                [webinar_id, session_no],
-            )
+            catalog.cancel_session(con, webinar_id, session_no)
         audit.record(
             con,
             actor.email,
@@ -279,10 +272,7 @@ def _cancel_unpaid(
     actor: Actor, job_id: str, webinar, registration: dict, reason: str | None
 ) -> None:
     with db.connect(write=True) as con:
-        con.execute(
-            "UPDATE registrants SET status = 'cancelled' WHERE registrant_id = ?",
-            [registration["registrant_id"]],
-        )
+        catalog.cancel_registration(con, registration["registrant_id"])
         audit.record(
             con,
             actor.email,

@@ -138,3 +138,72 @@ def count_webinars(prefix: str = "") -> int:
             "SELECT count(*) FROM webinars WHERE starts_with(webinar_id, ?)", [prefix]
         ).fetchone()
     return int(row[0]) if row else 0
+
+
+# --- status and price changes: the only writes to these tables outside a save -------------
+
+
+def cancel_webinar(con: duckdb.DuckDBPyConnection, webinar_id: str) -> None:
+    con.execute(
+        "UPDATE webinars SET status = 'cancelled', updated_at = now() WHERE webinar_id = ?",
+        [webinar_id],
+    )
+
+
+def cancel_session(con: duckdb.DuckDBPyConnection, webinar_id: str, session_no: int) -> None:
+    con.execute(
+        "UPDATE webinar_sessions SET cancelled = true WHERE webinar_id = ? AND session_no = ?",
+        [webinar_id, session_no],
+    )
+
+
+def set_price(
+    con: duckdb.DuckDBPyConnection, webinar_id: str, amount: int | None, currency: str | None
+) -> None:
+    con.execute(
+        "UPDATE webinars SET price_amount = ?, price_currency = ?, updated_at = now() "
+        "WHERE webinar_id = ?",
+        [amount, currency, webinar_id],
+    )
+
+
+def cancel_registration(con: duckdb.DuckDBPyConnection, registrant_id: str) -> None:
+    con.execute(
+        "UPDATE registrants SET status = 'cancelled' WHERE registrant_id = ?", [registrant_id]
+    )
+
+
+def cancel_registration_of_charge(con: duckdb.DuckDBPyConnection, charge_id: str) -> None:
+    """The registration a payment was for: by the console's id, else by webinar and e-mail."""
+    con.execute(
+        """
+        UPDATE registrants SET status = 'cancelled'
+        WHERE registrant_id IN (
+            SELECT r.registrant_id FROM registrants r JOIN charge_attribution c
+              ON r.registrant_id = c.registrant_id
+              OR (r.webinar_id = c.webinar_id AND lower(r.email) = lower(c.registrant_email))
+            WHERE c.id = ?)
+        """,
+        [charge_id],
+    )
+
+
+def cancel_registrations_by_email(
+    con: duckdb.DuckDBPyConnection, webinar_id: str, email: str
+) -> list[tuple[str, str]]:
+    """Cancels the e-mail's active registrations for the webinar: (registrant_id, name)."""
+    return con.execute(
+        "UPDATE registrants SET status = 'cancelled' WHERE webinar_id = ? AND lower(email) = "
+        "lower(?) AND status <> 'cancelled' RETURNING registrant_id, name",
+        [webinar_id, email],
+    ).fetchall()
+
+
+def mark_paid(con: duckdb.DuckDBPyConnection, registrant_id: str) -> tuple[str, str, str] | None:
+    """A registration waiting for its payment becomes registered: (webinar_id, name, email),
+    or None when it already was (a reload, or the sync got there first)."""
+    return con.execute(
+        "UPDATE registrants SET status = 'registered' WHERE registrant_id = ? "
+        "AND status = 'pending_payment' RETURNING webinar_id, name, email",
+        [registrant_id],
+    ).fetchone()

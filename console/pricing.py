@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from console import audit, db
+from console import audit, catalog, db
 from console.access import ADMIN, FINANCE, ORGANIZER, Actor, require, require_webinar_owner
 from console.card_pricing import card_fee
 from console.connection import require_verified_account
@@ -64,11 +64,7 @@ def save_price(actor: Actor, change: PriceChange, settings: StripeSettings | Non
         # Re-check the rules, in case the change was built elsewhere.
         check_chargeable(change.new_amount, change.new_currency or "")
     with db.connect(write=True) as con:
-        con.execute(
-            "UPDATE webinars SET price_amount = ?, price_currency = ?, updated_at = now() "
-            "WHERE webinar_id = ?",
-            [change.new_amount, change.new_currency, change.webinar_id],
-        )
+        catalog.set_price(con, change.webinar_id, change.new_amount, change.new_currency)
         con.execute(
             "INSERT INTO price_changes (webinar_id, changed_by, old_amount, old_currency, "
             "new_amount, new_currency) VALUES (?, ?, ?, ?, ?, ?)",

@@ -352,7 +352,7 @@ def _record(request: dict, refund: dict) -> RefundOutcome:
             after={"status": refund["status"], "note": request["note"]},
         )
         if request["cancel_registration"]:
-            _cancel_registration_row(con, request["charge_id"])
+            catalog.cancel_registration_of_charge(con, request["charge_id"])
     _mail_refund(request, refund)
     return RefundOutcome(
         request["request_id"], refund["status"], refund["id"], refund["amount"], refund["currency"]
@@ -386,20 +386,6 @@ def _outcome(request: dict) -> RefundOutcome:
         request["stripe_refund_id"],
         int(request["amount"] or 0),
         request["currency"],
-    )
-
-
-def _cancel_registration_row(con: duckdb.DuckDBPyConnection, charge_id: str) -> None:
-    con.execute(
-        """
-        UPDATE registrants SET status = 'cancelled'
-        WHERE registrant_id IN (
-            SELECT r.registrant_id FROM registrants r JOIN charge_attribution c
-              ON r.registrant_id = c.registrant_id
-              OR (r.webinar_id = c.webinar_id AND lower(r.email) = lower(c.registrant_email))
-            WHERE c.id = ?)
-        """,
-        [charge_id],
     )
 
 
@@ -537,11 +523,7 @@ def cancel_registration_without_refund(
     if not reason.strip():
         raise RefundRefused("Give the reason for the cancellation: the registrant reads it.")
     with db.connect(write=True) as con:
-        rows = con.execute(
-            "UPDATE registrants SET status = 'cancelled' WHERE webinar_id = ? AND lower(email) = "
-            "lower(?) AND status <> 'cancelled' RETURNING registrant_id, name",
-            [webinar_id, email],
-        ).fetchall()
+        rows = catalog.cancel_registrations_by_email(con, webinar_id, email)
         if not rows:
             raise RefundRefused(f"{email} has no active registration for this webinar.")
         audit.record(

@@ -188,11 +188,7 @@ def complete_paid_registration(
 
 def _mark_paid(registrant_id: str, amount: int, currency: str) -> None:
     with db.connect(write=True) as con:
-        row = con.execute(
-            "UPDATE registrants SET status = 'registered' WHERE registrant_id = ? "
-            "AND status = 'pending_payment' RETURNING webinar_id, name, email",
-            [registrant_id],
-        ).fetchone()
+        row = catalog.mark_paid(con, registrant_id)
     if row is None:
         return  # already marked (a reload, or the sync got there first)
     webinar = catalog.load_webinar(row[0])

@@ -1,0 +1,60 @@
+"""One module writes each table: found by reading every SQL statement in console/."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from console import db, mirror
+
+CONSOLE = Path(__file__).resolve().parents[1] / "console"
+# SQL here is written in capitals; `DO UPDATE SET` is an upsert's, not a table's name.
+WRITE = re.compile(
+    r"\b(?:INSERT INTO|(?<!DO )UPDATE|DELETE FROM|CREATE (?:OR REPLACE )?(?:TEMP )?TABLE"
+    r"(?: IF NOT EXISTS)?)\s+([a-z_]+)\b"
+)
+# The schema's own: migrations create every table; the local Stripe is another program.
+NOT_CONSOLE_CODE = ("migrations", "stripe_local")
+
+
+def _sql_texts(tree: ast.AST) -> list[str]:
+    texts = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            texts.append(node.value)
+        elif isinstance(node, ast.JoinedStr):  # f-strings: their literal parts
+            texts.append("".join(v.value for v in node.values if isinstance(v, ast.Constant)))
+    return texts
+
+
+def writers() -> dict[str, set[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for path in CONSOLE.rglob("*.py"):
+        module = str(path.relative_to(CONSOLE))
+        if set(path.relative_to(CONSOLE).parts) & set(NOT_CONSOLE_CODE):
+            continue
+        for text in _sql_texts(ast.parse(path.read_text())):
+            for table in WRITE.findall(text):
+                found[table].add(module)
+    # The mirror writes its tables through one statement built per table.
+    for table, _row in mirror.ROW_BUILDERS.values():
+        found[table].add("mirror.py")
+    return found
+
+
+def test_every_table_has_exactly_one_writer():
+    shared = {table: sorted(modules) for table, modules in writers().items() if len(modules) > 1}
+    assert shared == {}
+
+
+def test_every_table_of_the_schema_has_its_writer(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONSOLE_DB", str(tmp_path / "console.duckdb"))
+    with db.connect() as con:
+        tables = {
+            row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        }
+    assert tables - {"schema_migrations"} <= set(writers())
+    assert writers()["registrants"] == {"catalog.py"}
+    assert writers()["stripe_refunds"] == {"mirror.py"}
