@@ -15,6 +15,7 @@ import pandas as pd
 
 from console import db
 from console.access import ADMIN, FINANCE, ORGANIZER, Actor, organizer_scope, require
+from console.catalog import SEATED
 from console.csv_export import to_csv_bytes
 
 GRAINS = ("day", "week", "month")
@@ -250,7 +251,8 @@ def registrant_rows(
                'free' AS status, NULL AS dispute_status, NULL AS card_brand,
                r.registered_at::TIMESTAMP AS paid_at, NULL AS charge_id, NULL AS stripe_link
         FROM registrants r JOIN webinars w USING (webinar_id)
-        WHERE r.webinar_id = $webinar AND w.price_amount IS NULL AND r.status <> 'cancelled'
+        WHERE r.webinar_id = $webinar AND w.price_amount IS NULL
+          AND list_contains($seated, r.status)
     )
     SELECT * FROM (SELECT * FROM paid UNION ALL SELECT * FROM free)
     WHERE ($scope IS NULL OR $webinar IN (SELECT webinar_id FROM webinars
@@ -271,6 +273,7 @@ def registrant_rows(
             "scope": organizer_scope(actor),
             "search": search.strip().lower(),
             "dashboard": dashboard,
+            "seated": list(SEATED),
         },
     )
 

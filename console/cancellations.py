@@ -25,13 +25,13 @@ from console import (
     refunds,
     rollups,
     stripe_gateway,
+    sync_rate,
 )
 from console.access import Actor, require_webinar_owner
+from console.catalog import ACTIVE, RegistrationStatus
 from console.csv_export import to_csv_bytes
 from console.settings import StripeSettings, stripe_settings
 
-# Stripe allows about 25 requests/s in test mode and 100 in live mode; stay under both.
-REQUESTS_PER_SECOND = {False: 20.0, True: 80.0}
 REQUESTS_PER_REFUND = 2  # the check at Stripe, then the refund
 DONE = ("refunded", "pending", "requires_action", "skipped_already_refunded", "cancelled")
 
@@ -119,14 +119,14 @@ def _work(job_id: str, webinar_id: str, livemode: bool) -> tuple[list[dict], lis
             con.execute(
                 """
             SELECT r.registrant_id, r.name, r.email, r.status FROM registrants r
-            WHERE r.webinar_id = ? AND r.status IN ('registered', 'pending_payment')
+            WHERE r.webinar_id = ? AND list_contains(?, r.status)
               AND r.registrant_id NOT IN (SELECT item_key FROM cancellation_items
                                           WHERE job_id = ?)
               AND NOT EXISTS (SELECT 1 FROM paid_charges p WHERE p.webinar_id = r.webinar_id
                               AND lower(p.email) = lower(r.email))
             ORDER BY r.registered_at
             """,
-                [webinar_id, job_id],
+                [webinar_id, list(ACTIVE), job_id],
             )
             .df()
             .to_dict("records")
@@ -187,7 +187,8 @@ def run_cancellation(
     progress.refunded = sum(before.get(status, 0) for status in ("refunded", *refunds.IN_FLIGHT))
     progress.skipped = before.get("skipped_already_refunded", 0)
     progress.cancelled = before.get("cancelled", 0)
-    pause = REQUESTS_PER_REFUND / (requests_per_second or REQUESTS_PER_SECOND[settings.livemode])
+    # The same pace as the sync's (Stripe's limit for the key's mode, or the setting).
+    pause = REQUESTS_PER_REFUND / (requests_per_second or sync_rate.configured_rate(settings))
     try:
         for charge in charges:
             started = time.monotonic()
@@ -283,7 +284,7 @@ def _cancel_unpaid(
             before={"status": registration["status"]},
             after={"status": "cancelled"},
         )
-    if registration["status"] == "registered":  # someone who never paid gets no refund mail
+    if registration["status"] == RegistrationStatus.REGISTERED:  # never paid: no refund mail
         mailer.send_once(
             f"cancel-{webinar.webinar_id}-{registration['registrant_id']}",
             notifications.cancellation_message(

@@ -5,12 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 
 from console import db
+
+
+class RegistrationStatus(StrEnum):
+    """Where a registration stands; the one definition of "registered"."""
+
+    REGISTERED = "registered"  # holds a seat: free, or paid and confirmed by Stripe
+    PENDING_PAYMENT = "pending_payment"  # checkout started, Stripe has not said paid
+    PAYMENT_FAILED = "payment_failed"
+    CANCELLED = "cancelled"
+
+
+# Registrations that hold a seat, and those a cancellation still has to deal with.
+SEATED = (RegistrationStatus.REGISTERED,)
+ACTIVE = (RegistrationStatus.REGISTERED, RegistrationStatus.PENDING_PAYMENT)
 
 
 @dataclass(frozen=True)
@@ -124,11 +139,12 @@ def webinars_frame() -> pd.DataFrame:
         SELECT w.webinar_id, w.title, w.organizer_email, w.status, w.price_amount,
                w.price_currency, min(s.starts_at) AS first_session,
                (SELECT count(*) FROM registrants r
-                 WHERE r.webinar_id = w.webinar_id AND r.status <> 'cancelled')
+                 WHERE r.webinar_id = w.webinar_id AND list_contains($seated, r.status))
                    AS registrations
         FROM webinars w LEFT JOIN webinar_sessions s USING (webinar_id)
         GROUP BY ALL ORDER BY first_session NULLS LAST, w.webinar_id
-        """
+        """,
+        {"seated": list(SEATED)},
     )
 
 
@@ -169,7 +185,8 @@ def set_price(
 
 def cancel_registration(con: duckdb.DuckDBPyConnection, registrant_id: str) -> None:
     con.execute(
-        "UPDATE registrants SET status = 'cancelled' WHERE registrant_id = ?", [registrant_id]
+        "UPDATE registrants SET status = ? WHERE registrant_id = ?",
+        [RegistrationStatus.CANCELLED, registrant_id],
     )
 
 
@@ -177,14 +194,14 @@ def cancel_registration_of_charge(con: duckdb.DuckDBPyConnection, charge_id: str
     """The registration a payment was for: by the console's id, else by webinar and e-mail."""
     con.execute(
         """
-        UPDATE registrants SET status = 'cancelled'
+        UPDATE registrants SET status = $cancelled
         WHERE registrant_id IN (
             SELECT r.registrant_id FROM registrants r JOIN charge_attribution c
               ON r.registrant_id = c.registrant_id
               OR (r.webinar_id = c.webinar_id AND lower(r.email) = lower(c.registrant_email))
-            WHERE c.id = ?)
+            WHERE c.id = $charge)
         """,
-        [charge_id],
+        {"cancelled": RegistrationStatus.CANCELLED, "charge": charge_id},
     )
 
 
@@ -193,9 +210,9 @@ def cancel_registrations_by_email(
 ) -> list[tuple[str, str]]:
     """Cancels the e-mail's active registrations for the webinar: (registrant_id, name)."""
     return con.execute(
-        "UPDATE registrants SET status = 'cancelled' WHERE webinar_id = ? AND lower(email) = "
-        "lower(?) AND status <> 'cancelled' RETURNING registrant_id, name",
-        [webinar_id, email],
+        "UPDATE registrants SET status = $cancelled WHERE webinar_id = $webinar AND "
+        "lower(email) = lower($email) AND status <> $cancelled RETURNING registrant_id, name",
+        {"cancelled": RegistrationStatus.CANCELLED, "webinar": webinar_id, "email": email},
     ).fetchall()
 
 
@@ -203,7 +220,7 @@ def mark_paid(con: duckdb.DuckDBPyConnection, registrant_id: str) -> tuple[str, 
     """A registration waiting for its payment becomes registered: (webinar_id, name, email),
     or None when it already was (a reload, or the sync got there first)."""
     return con.execute(
-        "UPDATE registrants SET status = 'registered' WHERE registrant_id = ? "
-        "AND status = 'pending_payment' RETURNING webinar_id, name, email",
-        [registrant_id],
+        "UPDATE registrants SET status = ? WHERE registrant_id = ? AND status = ? "
+        "RETURNING webinar_id, name, email",
+        [RegistrationStatus.REGISTERED, registrant_id, RegistrationStatus.PENDING_PAYMENT],
     ).fetchone()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from console import catalog, db, mailer, notifications, stripe_gateway
-from console.catalog import Registration, Webinar
+from console.catalog import SEATED, Registration, RegistrationStatus, Webinar
 from console.settings import StripeSettings, stripe_settings
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -71,17 +71,16 @@ def _existing(webinar_id: str, email: str) -> tuple[str, str | None] | None:
     with db.connect() as con:
         return con.execute(
             "SELECT status, payment_intent FROM registrants WHERE webinar_id = ? "
-            "AND lower(email) = lower(?) AND status <> 'cancelled' "
-            "ORDER BY registered_at DESC LIMIT 1",
-            [webinar_id, email],
+            "AND lower(email) = lower(?) AND status <> ? ORDER BY registered_at DESC LIMIT 1",
+            [webinar_id, email, RegistrationStatus.CANCELLED],
         ).fetchone()
 
 
 def _seats_taken(webinar_id: str) -> int:
     with db.connect() as con:
         return con.execute(
-            "SELECT count(*) FROM registrants WHERE webinar_id = ? AND status = 'registered'",
-            [webinar_id],
+            "SELECT count(*) FROM registrants WHERE webinar_id = ? AND list_contains(?, status)",
+            [webinar_id, list(SEATED)],
         ).fetchone()[0]
 
 
@@ -101,7 +100,7 @@ def check_registration(webinar: Webinar, name: str, email: str) -> tuple[str, st
     if last_end is not None and last_end.astimezone(UTC) < datetime.now(UTC):
         raise RegistrationRefused("This webinar has already taken place.")
     existing = _existing(webinar.webinar_id, email)
-    if existing and existing[0] == "registered":
+    if existing and existing[0] == RegistrationStatus.REGISTERED:
         raise RegistrationRefused(
             f"{email} is already registered for this webinar. Look for the confirmation "
             "e-mail, or register with another address."
@@ -122,7 +121,13 @@ def register_free(webinar_id: str, name: str, email: str) -> str:
             con,
             [
                 Registration(
-                    registrant_id, webinar_id, name, email, "registered", None, datetime.now(UTC)
+                    registrant_id,
+                    webinar_id,
+                    name,
+                    email,
+                    RegistrationStatus.REGISTERED,
+                    None,
+                    datetime.now(UTC),
                 )
             ],
         )
@@ -159,7 +164,7 @@ def start_paid_registration(
                     webinar_id,
                     name,
                     email,
-                    "pending_payment",
+                    RegistrationStatus.PENDING_PAYMENT,
                     intent["id"],
                     datetime.now(UTC),
                 )
@@ -201,7 +206,8 @@ def settle_from_mirror() -> int:
         rows = con.execute(
             "SELECT r.registrant_id, p.amount, p.currency FROM registrants r "
             "JOIN stripe_payment_intents p ON p.id = r.payment_intent "
-            "WHERE r.status = 'pending_payment' AND p.status = 'succeeded'"
+            "WHERE r.status = ? AND p.status = 'succeeded'",
+            [RegistrationStatus.PENDING_PAYMENT],
         ).fetchall()
     for registrant_id, amount, currency in rows:
         _mark_paid(registrant_id, amount, currency)

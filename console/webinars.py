@@ -13,7 +13,7 @@ import pandas as pd
 
 from console import audit, catalog, db
 from console.access import ADMIN, FINANCE, ORGANIZER, Actor, require, require_webinar_owner
-from console.catalog import Session, Webinar
+from console.catalog import SEATED, Session, Webinar
 from console.money import MoneyError
 
 MAX_TITLE = 200
@@ -252,7 +252,7 @@ def list_webinars(actor: Actor, livemode: bool) -> pd.DataFrame:
         ),
         seats AS (
             SELECT webinar_id, count(*) AS registrations FROM registrants
-            WHERE status NOT IN ('cancelled', 'payment_failed', 'pending_payment')
+            WHERE list_contains($seated, status)
             GROUP BY webinar_id
         ),
         revenue AS (
@@ -274,5 +274,5 @@ def list_webinars(actor: Actor, livemode: bool) -> pd.DataFrame:
         WHERE $scope IS NULL OR lower(w.organizer_email) = $scope
         ORDER BY s.first_session DESC NULLS LAST, w.title
         """,
-        {"livemode": livemode, "scope": scope},
+        {"livemode": livemode, "scope": scope, "seated": list(SEATED)},
     )

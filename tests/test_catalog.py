@@ -1,0 +1,77 @@
+"""The catalog: webinars, sessions and registrations, and the one meaning of "registered"."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from console import catalog, db, registration, webinars
+from console.access import ADMIN, Actor
+from console.catalog import Registration, RegistrationStatus, Session, Webinar
+
+ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
+
+
+def _webinar_with_every_status(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("CONSOLE_DB", str(tmp_path / "console.duckdb"))
+    starts = datetime.now(UTC) + timedelta(days=10)
+    with db.connect(write=True) as con:
+        catalog.save_webinars(
+            con,
+            [
+                Webinar(
+                    "wb_1", "One", "ann@example.org", capacity=2, sessions=(Session(starts, 60),)
+                )
+            ],
+        )
+        catalog.save_registrations(
+            con,
+            [
+                Registration(
+                    f"reg_{status}",
+                    "wb_1",
+                    status,
+                    f"{status}@example.org",
+                    status,
+                    None,
+                    datetime.now(UTC),
+                )
+                for status in RegistrationStatus
+            ],
+        )
+
+
+def test_registered_means_the_same_everywhere(tmp_path, monkeypatch):
+    _webinar_with_every_status(tmp_path, monkeypatch)
+
+    assert catalog.webinars_frame()["registrations"].tolist() == [1]
+    listed = webinars.list_webinars(ADMIN_ACTOR, False)
+    assert listed["registrations"].tolist() == [1]
+    assert registration._seats_taken("wb_1") == 1
+
+
+def test_status_changes_are_written_by_the_catalog(tmp_path, monkeypatch):
+    _webinar_with_every_status(tmp_path, monkeypatch)
+    with db.connect(write=True) as con:
+        assert catalog.mark_paid(con, "reg_pending_payment") == (
+            "wb_1",
+            "pending_payment",
+            "pending_payment@example.org",
+        )
+        assert catalog.mark_paid(con, "reg_pending_payment") is None  # already paid
+        cancelled = catalog.cancel_registrations_by_email(con, "wb_1", "REGISTERED@example.org")
+        catalog.cancel_session(con, "wb_1", 1)
+        catalog.cancel_webinar(con, "wb_1")
+        catalog.set_price(con, "wb_1", 4900, "eur")
+    assert cancelled == [("reg_registered", "registered")]
+    webinar = catalog.load_webinar("wb_1")
+    assert (webinar.status, webinar.price_amount, webinar.price_currency) == (
+        "cancelled",
+        4900,
+        "eur",
+    )
+    with db.connect() as con:
+        statuses = dict(con.execute("SELECT registrant_id, status FROM registrants").fetchall())
+        session_cancelled = con.execute("SELECT cancelled FROM webinar_sessions").fetchone()[0]
+    assert statuses["reg_registered"] == "cancelled"
+    assert statuses["reg_pending_payment"] == "registered"
+    assert session_cancelled is True
