@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import duckdb
+import tenacity
 
 from console.store import migrations
 
@@ -73,21 +74,24 @@ def _is_lock_conflict(error: duckdb.Error) -> bool:
 
 
 def _open(path: Path) -> duckdb.DuckDBPyConnection:
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
-    delay = 0.005
-    while True:
-        try:
-            return duckdb.connect(str(path))
-        except duckdb.IOException as error:
-            if not _is_lock_conflict(error):
-                raise
-            if time.monotonic() > deadline:
-                raise DatabaseBusy(
-                    f"The database {path} is busy (another process holds it). "
-                    "Try again in a minute."
-                ) from None
-            time.sleep(delay + random.uniform(0, delay))
-            delay = min(delay * 2, 0.2)
+    # Another process holds the file for milliseconds at a time: wait, a little longer
+    # each time, with jitter so waiting processes do not knock together.
+    waiting = tenacity.Retrying(
+        retry=tenacity.retry_if_exception(
+            lambda e: isinstance(e, duckdb.IOException) and _is_lock_conflict(e)
+        ),
+        wait=tenacity.wait_random_exponential(multiplier=0.005, max=0.2),
+        stop=tenacity.stop_after_delay(LOCK_WAIT_SECONDS),
+        reraise=True,
+    )
+    try:
+        return waiting(duckdb.connect, str(path))
+    except duckdb.IOException as error:
+        if not _is_lock_conflict(error):
+            raise
+        raise DatabaseBusy(
+            f"The database {path} is busy (another process holds it). Try again in a minute."
+        ) from None
 
 
 def _close_idle_files() -> None:

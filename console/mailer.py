@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-import time
 from email.message import EmailMessage
 from pathlib import Path
+
+import tenacity
 
 from console import db
 from console.settings import setting
@@ -74,17 +75,19 @@ def send_once(key: str, message: EmailMessage) -> bool:
         return True
     if not message["From"]:
         message["From"] = sender()
-    error, tries = None, 0
-    for tries in range(1, SEND_ATTEMPTS + 1):
-        try:
-            _deliver(message, key)
-            error = None
-            break
-        except (OSError, smtplib.SMTPException) as problem:
-            error = f"{problem.__class__.__name__}: {problem}"
-            time.sleep(0.2 * tries)
-    if error:
+    sending = tenacity.Retrying(
+        retry=tenacity.retry_if_exception_type((OSError, smtplib.SMTPException)),
+        wait=tenacity.wait_incrementing(start=0.2, increment=0.2),
+        stop=tenacity.stop_after_attempt(SEND_ATTEMPTS),
+        reraise=True,
+    )
+    error = None
+    try:
+        sending(_deliver, message, key)
+    except (OSError, smtplib.SMTPException) as problem:
+        error = f"{problem.__class__.__name__}: {problem}"
         _keep_for_retry(message, key)
+    tries = sending.statistics.get("attempt_number", 1)
     _mark(key, message, "failed" if error else "sent", error, tries)
     return error is None
 

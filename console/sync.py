@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import stripe
+import tenacity
 
 from console import db, mirror, rollups, stripe_gateway, sync_rate
 from console.settings import (
@@ -50,7 +51,8 @@ from console.sync_windows import (
 
 # Objects gathered before one write: few, short transactions keep the file free for others.
 WRITE_BATCH_OBJECTS = 2000
-# Our own back-off on top of the SDK's retries, for 429s and 5xx that outlast those.
+# Our own back-off on top of the SDK's retries, for 429s and 5xx that outlast those;
+# after the last pause the run stops with Stripe's reason.
 BACKOFF_SECONDS = (1, 2, 4, 8)
 # How often the estimate of time left is worked out again.
 ESTIMATE_EVERY_SECONDS = 0.5
@@ -141,14 +143,18 @@ class _Session:
         self.progress.estimated_seconds_left = objects_left() / (objects / (now - since))
 
     def list_page(self, resource: str, params: dict) -> dict:
-        for attempt, pause in enumerate((*BACKOFF_SECONDS, None)):
-            try:
-                return stripe_gateway.list_page(self.client, resource, params)
-            except stripe_gateway.StripeProblem as problem:
-                if not problem.retryable or pause is None:
-                    raise SyncError(str(problem)) from None
-                time.sleep(pause * (1 + attempt * 0.1))
-        raise AssertionError("unreachable")
+        outlast_stripe = tenacity.Retrying(
+            retry=tenacity.retry_if_exception(
+                lambda e: isinstance(e, stripe_gateway.StripeProblem) and e.retryable
+            ),
+            wait=tenacity.wait_chain(*map(tenacity.wait_fixed, BACKOFF_SECONDS)),
+            stop=tenacity.stop_after_attempt(len(BACKOFF_SECONDS) + 1),
+            reraise=True,
+        )
+        try:
+            return outlast_stripe(stripe_gateway.list_page, self.client, resource, params)
+        except stripe_gateway.StripeProblem as problem:
+            raise SyncError(str(problem)) from None
 
     def read(self, windows: list[Window]) -> WindowReader:
         """A reader of these windows at this run's pace; `params` are added per stream."""
