@@ -6,6 +6,8 @@ import html
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
+import icalendar
+
 from console.catalog import Webinar
 from console.money import format_money
 
@@ -57,37 +59,27 @@ def cancellation_message(
 
 
 def _ics(webinar: Webinar) -> bytes:
-    """An iCalendar file with one event per session (RFC 5545, times in UTC)."""
-
-    def escape(text: str) -> str:
-        return (
-            text.replace("\\", "\\\\").replace(";", r"\;").replace(",", r"\,").replace("\n", r"\n")
-        )
-
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Webinar payments console//EN",
-        "METHOD:PUBLISH",
-    ]
+    """An iCalendar file with one event per session (RFC 5545, times in UTC; icalendar
+    escapes the text and folds long lines)."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Webinar payments console//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    stamp = datetime.now(UTC).replace(microsecond=0)
     for number, session in enumerate(webinar.sessions, start=1):
         start = session.starts_at.astimezone(UTC)
-        end = start + timedelta(minutes=session.duration_minutes)
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{webinar.webinar_id}-{number}@webinar-console",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{start:%Y%m%dT%H%M%SZ}",
-            f"DTEND:{end:%Y%m%dT%H%M%SZ}",
-            f"SUMMARY:{escape(webinar.title)}",
-            f"DESCRIPTION:{escape(webinar.description)}",
-        ]
+        event = icalendar.Event()
+        event.add("uid", f"{webinar.webinar_id}-{number}@webinar-console")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", start)
+        event.add("dtend", start + timedelta(minutes=session.duration_minutes))
+        event.add("summary", webinar.title)
+        event.add("description", webinar.description)
         if webinar.join_url:
-            lines += [f"URL:{webinar.join_url}", f"LOCATION:{escape(webinar.join_url)}"]
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return ("\r\n".join(lines) + "\r\n").encode()
+            event.add("url", webinar.join_url)
+            event.add("location", webinar.join_url)
+        calendar.add_component(event)
+    return calendar.to_ical()
 
 
 def confirmation_message(
