@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test bench lint browser
+.PHONY: run test test-fast bench lint browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ run: $(STAMP)
 ## make test: every test, including the browser tests in headless Chromium
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+## make test-fast: every test but the browser tests (no Chromium needed)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser"
 
 ## make bench: benchmarks; figures go to BENCHMARKS.md
 bench: $(STAMP)

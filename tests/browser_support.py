@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,9 +149,29 @@ def browser():
         chromium.close()
 
 
+# Streamlit's own end-to-end tests wait on stApp's data-test-script-state the same way.
+_DRAWN = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-stale="true"]')) return false;
+  // What a collapsed expander holds is not drawn until it is opened.
+  const shown = (testid) => [...document.querySelectorAll(`[data-testid="${testid}"]`)]
+    .filter((element) => element.checkVisibility());
+  return shown('stPlotlyChart').every((chart) => chart.querySelector('svg.main-svg'))
+    && shown('stDataFrame').every((table) => table.querySelector('canvas'));
+}"""
+
+
+def wait_until_drawn(page, timeout: float = 60_000) -> None:
+    """Wait until Streamlit has finished running the page's script, nothing shown is stale
+    from a previous run, and every chart and table has drawn. Call it after waiting for
+    what the step should show: right after a click, the previous run still counts as done."""
+    page.wait_for_function(_DRAWN, timeout=timeout)
+
+
 def screenshot(page, name: str) -> None:
     """Save what a person sees, and fail on any traceback shown on the page."""
-    page.wait_for_timeout(1000)  # let charts and tables finish drawing
+    wait_until_drawn(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0, name
@@ -161,6 +182,11 @@ def grid_cells(page) -> list[str]:
     return page.locator('[data-testid="stDataFrame"] [role="gridcell"]').all_inner_texts()
 
 
+_HAS_SESSION_COOKIE = (
+    "() => document.cookie.split('; ').some((c) => c.startsWith('console_session='))"
+)
+
+
 def sign_in(page, url: str, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD) -> None:
     """Sign in through the form; the session cookie keeps the page signed in after that."""
     page.goto(url)
@@ -168,8 +194,9 @@ def sign_in(page, url: str, email: str = ADMIN_EMAIL, password: str = ADMIN_PASS
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text(f"Signed in as {email}").wait_for(timeout=30_000)
-    for _ in range(100):  # the cookie is written by the page's script, just after
-        if any(c["name"] == "console_session" for c in page.context.cookies()):
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError("the session cookie was not set")
+    # The cookie is written by the page's script (a component), just after.
+    try:
+        page.wait_for_function(_HAS_SESSION_COOKIE, timeout=30_000)
+    except PlaywrightTimeoutError:
+        raise AssertionError("the session cookie was not set") from None
+    assert any(c["name"] == "console_session" for c in page.context.cookies())

@@ -7,13 +7,18 @@ import pytest
 from console import stripe_gateway
 from tests.browser_support import browser, free_port  # noqa: F401
 from tests.stripe_local import recording
-from tests.stripe_local_fixture import StripeLocal, start_stripe_local, stripe_local  # noqa: F401
+from tests.stripe_local_fixture import (  # noqa: F401
+    StripeLocal,
+    fresh_servers_fixture,
+    start_stripe_local,
+    stripe_local,
+)
 
 
 @pytest.fixture
-def fresh_stripe(monkeypatch, tmp_path) -> StripeLocal:
+def fresh_stripe(monkeypatch, tmp_path, fresh_servers) -> StripeLocal:
     """An empty local Stripe and an empty database, configured as the console would be."""
-    base_url, stop = start_stripe_local()
+    base_url, stop = fresh_servers.take()
     local = StripeLocal(base_url)
     monkeypatch.setenv("STRIPE_API_KEY", local.api_key)
     monkeypatch.setenv("STRIPE_API_BASE", base_url)
@@ -57,6 +62,14 @@ def pytest_configure(config):
 
 def pytest_unconfigure(config):
     recording.stop(config)
+
+
+# Issue 12: `make test-fast` runs `-m "not browser"`. A test that takes the `browser`
+# fixture drives Chromium and is marked as it is collected (before `-m` deselects); a
+# module that needs the marker without the fixture sets `pytestmark`.
+def pytest_itemcollected(item):
+    if "browser" in getattr(item, "fixturenames", ()):
+        item.add_marker(pytest.mark.browser)
 
 
 @pytest.hookimpl(trylast=True)

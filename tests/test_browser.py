@@ -10,6 +10,10 @@ import pytest
 from console.money import format_money
 from tests.browser_support import RunningConsole, port_is_free, screenshot, sign_in
 
+# Every test here drives `make run`'s console, Ctrl-C included (which takes no browser but
+# stops the console the browser tests started): all of it is left out by `-m "not browser"`.
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory) -> Path:

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import RunningConsole, grid_cells, screenshot, sign_in
+from tests.browser_support import (
+    RunningConsole,
+    grid_cells,
+    screenshot,
+    sign_in,
+    wait_until_drawn,
+)
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +28,13 @@ def _open_webinar(page, url: str, title: str) -> None:
     page.keyboard.press("Enter")
     page.get_by_role("button", name="Open the webinar").click()
     page.get_by_role("heading", name=title).wait_for(timeout=30_000)
+
+
+def _grid_cell(page, text: str):
+    """The data-grid cell that shows `text` (the grid draws its accessible cells a moment
+    after the table element appears)."""
+    cell = page.locator('[data-testid="stDataFrame"] [role="gridcell"]', has_text=text)
+    return cell.first
 
 
 def _review_price(page, amount: str) -> None:
@@ -50,8 +63,8 @@ def test_create_price_list_and_refuse_ten_cents(console, browser):
     screenshot(page, "admin-2-priced")
 
     page.goto(f"{console.url}/webinars")
-    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
-    page.wait_for_timeout(1000)
+    _grid_cell(page, "Browser-made webinar").wait_for(state="attached", timeout=30_000)
+    wait_until_drawn(page)
     cells = grid_cells(page)
     row = cells.index("Browser-made webinar")
     assert "€49.00" in cells[row : row + 8]
@@ -126,7 +139,8 @@ def test_register_and_pay_in_eur_then_see_the_registrant_after_a_sync(console, b
     page.goto(f"{console.url}/registrants?webinar=wb_demo_11")
     page.get_by_role("textbox", name="Search name, e-mail or charge").fill("jeanne.browser")
     page.keyboard.press("Enter")
-    page.wait_for_timeout(2000)
+    _grid_cell(page, "jeanne.browser@example.org").wait_for(state="attached", timeout=30_000)
+    wait_until_drawn(page)
     cells = grid_cells(page)
     assert "jeanne.browser@example.org" in cells and "€39.00" in cells and "€0.84" in cells
     screenshot(page, "register-3-registrants")
@@ -172,8 +186,8 @@ def _registrant_row(console, page, webinar_id: str, email: str) -> tuple[dict, l
     page.goto(f"{console.url}/registrants?webinar={webinar_id}")
     page.get_by_role("textbox", name="Search name, e-mail or charge").fill(email)
     page.keyboard.press("Enter")
-    cell = page.locator('[data-testid="stDataFrame"] [role="gridcell"]', has_text=email)
-    cell.first.wait_for(state="attached", timeout=30_000)
+    _grid_cell(page, email).wait_for(state="attached", timeout=30_000)
+    wait_until_drawn(page)
     return row, grid_cells(page)
 
 
@@ -212,37 +226,66 @@ def test_a_payment_with_a_dispute_test_card_shows_its_dispute(console, browser):
     screenshot(page, "register-7-dispute")
 
 
+# Every page an admin opens, what it shows once it has rendered (its title, a text from
+# further down, the kinds of element it draws) and whether it offers a CSV export.
+PAGES = (
+    ("", "Revenue", "Per webinar", ("stMetricValue", "stPlotlyChart", "stDataFrame"), True),
+    (
+        "registrants?webinar=wb_demo_01",
+        "Paid registrants",
+        "Refund a payment",
+        ("stDataFrame",),
+        True,
+    ),
+    ("fees", "Stripe fees", "Fees by type", ("stPlotlyChart", "stDataFrame"), True),
+    ("reconciliation", "Reconciliation", "Compare with Stripe now", ("stDataFrame",), False),
+    ("sync", "Sync status", "Last sync", ("stMetricValue", "stDataFrame"), False),
+    ("webinars", "Webinars", "Create a webinar", ("stDataFrame",), False),
+    ("connection", "Stripe connection", "A test-mode key is configured", (), False),
+    ("audit", "Audit log", "Entries cannot be edited or deleted", ("stDataFrame",), True),
+    (
+        "register?webinar=wb_demo_11",
+        "Comptabilité pour associations",
+        "Price: €39.00",
+        ("stForm",),
+        False,
+    ),
+)
+
+
+def _wait_until_shown(page, title: str, text: str, testids: tuple[str, ...]) -> None:
+    page.get_by_role("heading", level=1, name=title).wait_for(timeout=60_000)
+    page.get_by_text(text).first.wait_for(timeout=60_000)
+    for testid in testids:
+        page.locator(f'[data-testid="{testid}"]').first.wait_for(timeout=60_000)
+    wait_until_drawn(page)
+    assert page.locator('[data-testid="stException"]').count() == 0, title
+
+
 def test_the_stripe_key_appears_in_no_page_export_or_log(console, browser, tmp_path):
     key = "sk_test_local_console"
     page = browser.new_page(viewport={"width": 1400, "height": 1800})
     sign_in(page, console.url)
-    seen = []
-    for path in (
-        "",  # the revenue page is the home page
-        "registrants?webinar=wb_demo_01",
-        "fees",
-        "reconciliation",
-        "sync",
-        "webinars",
-        "connection",
-        "audit",
-        "register?webinar=wb_demo_11",
-    ):
+    seen = {}
+    for path, title, text, testids, exports in PAGES:
         page.goto(f"{console.url}/{path}")
-        page.wait_for_timeout(2500)
-        seen.append(page.content())
+        _wait_until_shown(page, title, text, testids)
+        name = path.split("?")[0] or "revenue"
+        seen[name] = page.content()
         buttons = page.get_by_role("button", name="Download CSV")
-        if buttons.count():
+        assert (buttons.count() > 0) == exports, name
+        if exports:
             with page.expect_download(timeout=60_000) as download:
                 buttons.first.dispatch_event("click")
-            saved = tmp_path / f"{path.split('?')[0] or 'revenue'}.csv"
+            saved = tmp_path / f"{name}.csv"
             download.value.save_as(saved)
-            seen.append(saved.read_text())
+            seen[f"{name}.csv"] = saved.read_text()
+            assert seen[f"{name}.csv"].count("\n") > 1, f"{name}.csv has no rows"
     page.goto(f"{console.url}/connection")
     page.get_by_role("button", name="Check the connection now").click()
     page.get_by_text("Verification", exact=True).wait_for(timeout=30_000)
-    seen.append(page.content())
-    assert "…sole" in seen[-1]  # the last four characters, and no more
-    seen.append("".join(console.output))
-    assert len(seen) > 10
-    assert not [text for text in seen if key in text]
+    seen["connection checked"] = page.content()
+    assert "…sole" in seen["connection checked"]  # the last four characters, and no more
+    seen["log"] = "".join(console.output)
+    assert len(seen) == len(PAGES) + 4 + 2  # nine pages, four exports, the check, the log
+    assert not [name for name, text in seen.items() if key in text]
