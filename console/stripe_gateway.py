@@ -238,11 +238,13 @@ def every_object(
     resource: str,
     params: Mapping[str, Any] | None = None,
     on_page: Callable[[int], None] | None = None,
+    fetch: Callable[[str, dict], dict] | None = None,
 ) -> Iterator[dict]:
-    """Every object of a list (a key of LIST_PATHS), newest first, page by page."""
+    """Every object of a list (a key of LIST_PATHS), newest first, page by page; `fetch`
+    reads a page instead of `list_page` (the sync's, which paces and backs off)."""
     params = {**(params or {}), "limit": 100}
     while True:
-        page = list_page(stripe_client, resource, params)
+        page = (fetch or functools.partial(list_page, stripe_client))(resource, params)
         if on_page:
             on_page(len(page["data"]))
         yield from page["data"]

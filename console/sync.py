@@ -430,21 +430,15 @@ def _read_changed_refunds(
         found = read.get(charge_id, set())
         if found and all(refund is None or refund in found for refund in refund_ids):
             continue
-        for refund in _all_pages(session, "refunds", {"charge": charge_id}):
-            batch.add(refund, int(time.time()))
-
-
-def _all_pages(session: _Session, resource: str, params: dict) -> Iterator[dict]:
-    after = None
-    while True:
-        page = session.list_page(
-            resource, {**params, "limit": 100, **({"starting_after": after} if after else {})}
+        refunds = stripe_gateway.every_object(
+            session.client,
+            "refunds",
+            {"charge": charge_id},
+            on_page=lambda count: session.report(objects=count),
+            fetch=session.list_page,
         )
-        yield from page["data"]
-        session.report(objects=len(page["data"]))
-        if not page.get("has_more") or not page["data"]:
-            return
-        after = page["data"][-1]["id"]
+        for refund in refunds:
+            batch.add(refund, int(time.time()))
 
 
 def _incremental(session: _Session, state: dict[str, str]) -> None:
