@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from console import db
-from console.access import ADMIN, FINANCE, ORGANIZER
-from console.i18n import LOCALES, t
+from console.formatting.i18n import LOCALES, t
+from console.services.access import ADMIN, FINANCE, ORGANIZER
+from console.store import db
 from console.ui.auth import current_actor, keep_signed_in, sign_in_form, sign_out
 
 st.set_page_config(

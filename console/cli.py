@@ -7,8 +7,8 @@ import json
 import os
 import sys
 
-from console import reports
-from console.presentation import with_formatted_money
+from console.formatting.presentation import with_formatted_money
+from console.services import reports
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,7 +60,7 @@ def _livemode() -> bool:
 
 def cmd_stripe_local(args: argparse.Namespace) -> int:
     # The local Stripe is GPL-licensed: run it as its own program rather than import it.
-    command = [sys.executable, "-m", "console.stripe_local", "--port", str(args.port)]
+    command = [sys.executable, "-m", "console.devtools.stripe_local", "--port", str(args.port)]
     if args.store:
         command += ["--store", args.store]
     os.execv(sys.executable, command)
@@ -68,8 +68,8 @@ def cmd_stripe_local(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(_args: argparse.Namespace) -> int:
-    from console.demo import DemoRefused, seed_demo
-    from console.stripe_gateway import StripeNotConfigured, StripeProblem
+    from console.devtools.demo import DemoRefused, seed_demo
+    from console.stripe_api.gateway import StripeNotConfigured, StripeProblem
 
     def show(done: int, total: int) -> None:
         if done % 100 == 0 or done == total:
@@ -82,7 +82,7 @@ def cmd_demo(_args: argparse.Namespace) -> int:
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(summary.text())
-    from console.demo import create_demo_users
+    from console.devtools.demo import create_demo_users
 
     for email, role, password in create_demo_users():
         # Shown once: only the hash is kept.
@@ -91,7 +91,7 @@ def cmd_demo(_args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from console.sync import SyncError, SyncProgress, run_sync
+    from console.stripe_api.sync import SyncError, SyncProgress, run_sync
 
     def show(progress: SyncProgress) -> None:
         left = progress.estimated_seconds_left
@@ -118,7 +118,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def _settle_open_refunds() -> None:
     """A refund whose answer was lost, a payment whose browser closed: found after a sync."""
-    from console.operations import settle_after_sync
+    from console.services.operations import settle_after_sync
 
     for warning in settle_after_sync():
         print(f"console: {warning}", file=sys.stderr)
@@ -155,7 +155,7 @@ def _table(frame, report: str) -> str:
 def cmd_users(args: argparse.Namespace) -> int:
     import getpass
 
-    from console import auth
+    from console.services import auth
 
     if args.users_command == "list":
         for email, role in sorted(auth.local_users().items()):
@@ -176,7 +176,7 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from console.launcher import run_console
+    from console.devtools.launcher import run_console
 
     return run_console(console_port=args.port, stripe_port=args.stripe_port)
 
@@ -193,7 +193,7 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from console.db import DATABASE_PROBLEMS
+    from console.store.db import DATABASE_PROBLEMS
 
     try:
         return COMMANDS[args.command](args)

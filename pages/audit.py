@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from console import audit
-from console.access import ADMIN
-from console.csv_export import to_csv_bytes
+from console.formatting.csv_export import to_csv_bytes
+from console.services import audit
+from console.services.access import ADMIN
 from console.ui.auth import page_guard
 
 actor = page_guard(ADMIN)

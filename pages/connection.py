@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from console import connection, mailer
-from console.access import ADMIN, PermissionDenied
-from console.stripe_gateway import StripeNotConfigured, StripeProblem
+from console.mail import mailer
+from console.services import connection
+from console.services.access import ADMIN, PermissionDenied
+from console.stripe_api.gateway import StripeNotConfigured, StripeProblem
 from console.ui.auth import page_guard
 
 actor = page_guard(ADMIN)

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from console import reconciliation
-from console.access import ADMIN, FINANCE
-from console.i18n import t
-from console.presentation import formatted_money
-from console.stripe_gateway import StripeProblem
+from console.formatting.i18n import t
+from console.formatting.presentation import formatted_money
+from console.services import reconciliation
+from console.services.access import ADMIN, FINANCE
+from console.stripe_api.gateway import StripeProblem
 from console.ui.auth import page_guard
 from console.ui.common import locale, page_header, sync_now_button
 

@@ -4,10 +4,10 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from console import registration
-from console.money import format_money
+from console.domain.money import format_money
+from console.services import registration
 from console.settings import stripe_settings
-from console.stripe_gateway import StripeNotConfigured, StripeProblem
+from console.stripe_api.gateway import StripeNotConfigured, StripeProblem
 from console.ui.card_payment import card_payment
 
 settings = stripe_settings()

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from console import analytics, refunds
-from console.access import ADMIN, FINANCE, ORGANIZER
-from console.i18n import t
-from console.presentation import MONEY_COLUMNS, formatted_money
-from console.stripe_gateway import StripeProblem
+from console.formatting.i18n import t
+from console.formatting.presentation import MONEY_COLUMNS, formatted_money
+from console.services import analytics, refunds
+from console.services.access import ADMIN, FINANCE, ORGANIZER
+from console.stripe_api.gateway import StripeProblem
 from console.ui.auth import page_guard
 from console.ui.common import cached, data_version, export_name, locale, page_header
 from console.ui.refund_panel import cancel_without_refund_panel, refund_panel, refund_requests_table

@@ -4,11 +4,11 @@ from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
-from console import analytics
-from console.access import ADMIN, FINANCE, ORGANIZER
-from console.csv_export import to_csv_bytes
-from console.i18n import t
-from console.presentation import MONEY_COLUMNS, formatted_money
+from console.formatting.csv_export import to_csv_bytes
+from console.formatting.i18n import t
+from console.formatting.presentation import MONEY_COLUMNS, formatted_money
+from console.services import analytics
+from console.services.access import ADMIN, FINANCE, ORGANIZER
 from console.ui import charts
 from console.ui.auth import page_guard
 from console.ui.common import cached, data_version, export_name, locale, money, page_header

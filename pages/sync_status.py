@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from console import sync
-from console.access import ADMIN, FINANCE
-from console.i18n import t
+from console.formatting.i18n import t
+from console.services.access import ADMIN, FINANCE
 from console.settings import stripe_settings
+from console.stripe_api import sync
 from console.ui.auth import page_guard
 from console.ui.common import locale, mode_banner, sync_now_button
 

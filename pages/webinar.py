@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from console import audit, cancellations, pricing, webinars
-from console.access import ADMIN, ORGANIZER, PermissionDenied
-from console.connection import NotVerified
-from console.money import SUPPORTED, MoneyError, format_money
-from console.presentation import price_text
-from console.stripe_gateway import StripeNotConfigured, StripeProblem
+from console.domain.money import SUPPORTED, MoneyError, format_money
+from console.formatting.presentation import price_text
+from console.services import audit, cancellations, pricing, webinars
+from console.services.access import ADMIN, ORGANIZER, PermissionDenied
+from console.services.connection import NotVerified
+from console.stripe_api.gateway import StripeNotConfigured, StripeProblem
 from console.ui.auth import page_guard
 from console.ui.common import locale
 from console.ui.jobs import run_job

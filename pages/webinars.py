@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from console import webinars
-from console.access import ADMIN, ORGANIZER, PermissionDenied
-from console.presentation import amounts_text, price_text
+from console.formatting.presentation import amounts_text, price_text
+from console.services import webinars
+from console.services.access import ADMIN, ORGANIZER, PermissionDenied
 from console.settings import stripe_settings
 from console.ui.auth import page_guard
 from console.ui.common import locale

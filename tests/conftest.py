@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from console import stripe_gateway
+from console.stripe_api import gateway
 from tests.browser_support import browser, free_port  # noqa: F401
 from tests.stripe_local import recording
 from tests.stripe_local_fixture import (  # noqa: F401
@@ -25,7 +25,7 @@ def fresh_stripe(monkeypatch, tmp_path, fresh_servers) -> StripeLocal:
     monkeypatch.setenv("CONSOLE_DB", str(tmp_path / "console.duckdb"))
     yield local
     stop()
-    stripe_gateway._client_for.cache_clear()
+    gateway._client_for.cache_clear()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Runs the local Stripe server (console.stripe_local) as a subprocess for tests.
+"""Runs the local Stripe server (console.devtools.stripe_local) as a subprocess for tests.
 
 Use `start_stripe_local()` for an instance of your own, or the session fixture
 `stripe_local` (tests/conftest.py imports it, which makes it available to every test).
@@ -59,7 +59,7 @@ def _wait_until_answering(base_url: str) -> None:
 
 
 def _spawn(store_path: Path | str | None = None) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "console.stripe_local", "--port", "0"]
+    command = [sys.executable, "-m", "console.devtools.stripe_local", "--port", "0"]
     if store_path is not None:
         command += ["--store", str(store_path)]
     return subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)

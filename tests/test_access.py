@@ -8,22 +8,22 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from console import (
+from console.services import (
     analytics,
     audit,
     auth,
     cancellations,
     connection,
-    db,
     operations,
     pricing,
     reconciliation,
     refunds,
-    sync,
     webinars,
 )
-from console.access import ADMIN, FINANCE, ORGANIZER, Actor, PermissionDenied
-from console.catalog import Webinar, save_webinars
+from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, PermissionDenied
+from console.store import db
+from console.store.catalog import Webinar, save_webinars
+from console.stripe_api import sync
 from tests.payments import pay
 
 APP = Path(__file__).resolve().parent.parent / "streamlit_app.py"

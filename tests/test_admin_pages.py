@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from console import cancellations, db, pricing, reports, webinars
-from console.access import ADMIN, FINANCE, ORGANIZER, Actor, PermissionDenied
-from console.connection import NotVerified
-from console.money import MoneyError
+from console.domain.money import MoneyError
+from console.services import cancellations, pricing, reports, webinars
+from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, PermissionDenied
+from console.services.connection import NotVerified
+from console.store import db
 
 APP = Path(__file__).resolve().parent.parent / "streamlit_app.py"
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)

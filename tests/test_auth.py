@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from console import auth, db
-from console.access import Actor
+from console.services import auth
+from console.services.access import Actor
+from console.store import db
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"

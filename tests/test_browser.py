@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from console.money import format_money
+from console.domain.money import format_money
 from tests.browser_support import RunningConsole, port_is_free, screenshot, sign_in
 
 # Every test here drives `make run`'s console, Ctrl-C included (which takes no browser but

@@ -7,8 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from console import catalog, db, reports
-from console.catalog import Webinar
+from console.services import reports
+from console.store import catalog, db
+from console.store.catalog import Webinar
 from tests.benchmarks.run import start_page_server
 
 ROOT = Path(__file__).resolve().parent.parent

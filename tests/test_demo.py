@@ -7,7 +7,10 @@ from collections import Counter
 
 import pytest
 
-from console import catalog, cli, demo, sync
+from console import cli
+from console.devtools import demo
+from console.store import catalog
+from console.stripe_api import sync
 from tests.payments import all_objects
 
 SIX_MONTHS = 183 * 86400
@@ -96,7 +99,7 @@ def test_demo_refuses_a_live_key(monkeypatch, tmp_path, capsys):
 
 
 def test_demo_creates_one_account_per_role_and_shows_passwords_once(seeded, capsys):
-    from console import auth
+    from console.services import auth
 
     assert cli.main(["demo"]) == 0
     first = capsys.readouterr().out

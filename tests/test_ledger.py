@@ -12,7 +12,10 @@ from __future__ import annotations
 import json
 import time
 
-from console import cli, db, reports, sync
+from console import cli
+from console.services import reports
+from console.store import db
+from console.stripe_api import sync
 from tests.payments import REVENUE_FIGURES, pay, refund, stripe_ledger, stripe_revenue
 from tests.stripe_local_fixture import StripeLocal
 

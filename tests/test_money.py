@@ -1,6 +1,6 @@
 import pytest
 
-from console.money import (
+from console.domain.money import (
     MAXIMUM_CHARGE,
     MoneyError,
     check_chargeable,

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import icalendar
 
-from console.catalog import Session, Webinar
-from console.notifications import confirmation_message
+from console.mail.notifications import confirmation_message
+from console.store.catalog import Session, Webinar
 
 POLICY = "Cancellation and refund policy: " + "a full refund up to 7 days before; " * 8
 

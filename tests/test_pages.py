@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from console import analytics, db, reports, sync
-from console.access import ADMIN, Actor
-from console.catalog import Registration, Webinar, save_registrations, save_webinars
-from console.money import format_money
+from console.domain.money import format_money
+from console.services import analytics, reports
+from console.services.access import ADMIN, Actor
+from console.store import db
+from console.store.catalog import Registration, Webinar, save_registrations, save_webinars
+from console.stripe_api import sync
 from tests.payments import all_objects, pay, refund, stripe_revenue
 
 DAY = 86400

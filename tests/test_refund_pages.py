@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from console import db, sync
-from console.access import ADMIN, Actor
-from console.money import format_money
+from console.domain.money import format_money
+from console.services.access import ADMIN, Actor
+from console.store import db
+from console.stripe_api import sync
 from tests.payments import all_objects, pay
 from tests.test_refunds import _snapshot, _webinar
 

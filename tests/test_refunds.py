@@ -6,9 +6,11 @@ import threading
 
 import pytest
 
-from console import cancellations, db, refunds, stripe_gateway, sync
-from console.access import ADMIN, FINANCE, ORGANIZER, Actor, PermissionDenied
-from console.catalog import Registration, Webinar, save_registrations, save_webinars
+from console.services import cancellations, refunds
+from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, PermissionDenied
+from console.store import db
+from console.store.catalog import Registration, Webinar, save_registrations, save_webinars
+from console.stripe_api import gateway, sync
 from tests.payments import all_objects, pay
 
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
@@ -182,7 +184,7 @@ def test_refund_made_outside_the_console_counts_before_the_next_sync(shop):
 
 def test_failed_fully_refunded_and_disputed_charges_are_refused(shop):
     local, client, _inbox = shop
-    with pytest.raises(stripe_gateway.stripe.CardError):
+    with pytest.raises(gateway.stripe.CardError):
         pay(client, "wb_r", card="pm_card_chargeDeclined", email="declined@example.org")
     [good, refunded, disputed] = _pay_and_sync(client, count=3)
     failed = next(c.id for c in all_objects(client, "charges") if c.status == "failed")
@@ -307,20 +309,20 @@ def test_crash_after_stripe_answers_then_recovery_records_the_one_refund(shop, m
 def test_retry_after_a_timeout_sends_the_same_key_and_refunds_once(shop, monkeypatch):
     _local, client, _inbox = shop
     [charge] = _pay_and_sync(client)
-    real_request = stripe_gateway.request
+    real_request = gateway.request
     lost = []
 
     def answer_lost(stripe_client, method, path, params=None, idempotency_key=None, **kw):
         answer = real_request(stripe_client, method, path, params, idempotency_key, **kw)
         if method == "post" and not lost:
             lost.append(idempotency_key)
-            raise stripe_gateway.StripeProblem("timed out", retryable=True)
+            raise gateway.StripeProblem("timed out", retryable=True)
         return answer
 
-    monkeypatch.setattr(stripe_gateway, "request", answer_lost)
+    monkeypatch.setattr(gateway, "request", answer_lost)
     request_id = refunds.new_request_id()
     plan = refunds.plan_refund(ADMIN_ACTOR, charge, None)
-    with pytest.raises(stripe_gateway.StripeProblem):
+    with pytest.raises(gateway.StripeProblem):
         refunds.issue_refund(ADMIN_ACTOR, request_id, plan)
     outcome = refunds.issue_refund(ADMIN_ACTOR, request_id, plan)  # the person clicks again
 

@@ -7,8 +7,11 @@ from datetime import UTC, datetime, timedelta
 import icalendar
 import pytest
 
-from console import db, mailer, registration, sync
-from console.catalog import Session, Webinar, save_webinars
+from console.mail import mailer
+from console.services import registration
+from console.store import db
+from console.store.catalog import Session, Webinar, save_webinars
+from console.stripe_api import sync
 from tests.payments import all_objects
 
 POLICY = "Cancellation and refund policy: full refund until 7 days before; none after."

@@ -7,7 +7,9 @@ import io
 import json
 import time
 
-from console import cli, db, sync
+from console import cli
+from console.store import db
+from console.stripe_api import sync
 from tests.payments import REVENUE_FIGURES, pay, refund, stripe_revenue
 
 DAY = 86400

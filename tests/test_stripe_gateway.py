@@ -5,11 +5,11 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from console import stripe_gateway
+from console.stripe_api import gateway
 
 CONSOLE = Path(__file__).resolve().parents[1] / "console"
 # The local Stripe is Stripe's side; migrations hold SQL views over the mirrored metadata.
-ELSEWHERE = ("stripe_local", "migrations")
+ELSEWHERE = ("devtools", "migrations")
 METADATA_KEYS = {"webinar_id", "registrant_email", "registrant_name", "registrant_id"}
 
 
@@ -17,8 +17,7 @@ def _modules() -> list[Path]:
     return [
         path
         for path in CONSOLE.rglob("*.py")
-        if path.name != "stripe_gateway.py"
-        and not set(path.relative_to(CONSOLE).parts) & set(ELSEWHERE)
+        if path.name != "gateway.py" and not set(path.relative_to(CONSOLE).parts) & set(ELSEWHERE)
     ]
 
 
@@ -47,20 +46,18 @@ def test_no_other_module_writes_payment_metadata():
 
 
 def test_payment_metadata_is_the_contract_of_design_md():
-    metadata = stripe_gateway.PaymentMetadata("wb_1", "ada@example.org", "Ada", "reg_1")
+    metadata = gateway.PaymentMetadata("wb_1", "ada@example.org", "Ada", "reg_1")
     assert metadata.to_stripe() == {
         "webinar_id": "wb_1",
         "registrant_email": "ada@example.org",
         "registrant_name": "Ada",
         "registrant_id": "reg_1",
     }
-    assert "registrant_id" not in stripe_gateway.PaymentMetadata("wb_1", "a@b.c", "A").to_stripe()
-    assert stripe_gateway.PaymentMetadata.registrant_id_of({"metadata": metadata.to_stripe()}) == (
-        "reg_1"
-    )
+    assert "registrant_id" not in gateway.PaymentMetadata("wb_1", "a@b.c", "A").to_stripe()
+    assert gateway.PaymentMetadata.registrant_id_of({"metadata": metadata.to_stripe()}) == ("reg_1")
 
 
 def test_every_list_the_sync_mirrors_has_a_path():
     from console.settings import STREAMS
 
-    assert {stream for stream, _table in STREAMS} <= set(stripe_gateway.LIST_PATHS)
+    assert {stream for stream, _table in STREAMS} <= set(gateway.LIST_PATHS)

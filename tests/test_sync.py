@@ -6,7 +6,9 @@ import time
 
 import pytest
 
-from console import db, reports, sync
+from console.services import reports
+from console.store import db
+from console.stripe_api import sync
 from tests.payments import REVENUE_FIGURES, all_objects, pay, refund, stripe_revenue
 
 DAY = 86400

@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from console import db, sync, sync_rate, sync_windows
+from console.store import db
+from console.stripe_api import sync, sync_rate, sync_windows
 from tests.payments import all_objects, pay, refund, stripe_revenue
 from tests.test_sync import (
     DAY,

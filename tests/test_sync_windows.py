@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from console import sync_windows
-from console.sync_rate import RateGovernor
-from console.sync_windows import (
+from console.stripe_api import sync_windows
+from console.stripe_api.sync_rate import RateGovernor
+from console.stripe_api.sync_windows import (
     FLOOR,
     OpenWindows,
     Window,

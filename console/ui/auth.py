@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from console import auth
-from console.access import Actor
+from console.services import auth
+from console.services.access import Actor
 
 COOKIE = "console_session"
 

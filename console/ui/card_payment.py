@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from console.registration import Checkout
+from console.services.registration import Checkout
 
 _HTML = """
 <div class="card-payment">

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from console.money import format_money, to_major
+from console.domain.money import format_money, to_major
 
 
 def revenue_over_time(frame: pd.DataFrame, locale: str, labels: dict[str, str]) -> go.Figure:

@@ -7,11 +7,13 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from console import analytics, db, operations, rollups, sync
-from console.access import Actor
-from console.i18n import t
-from console.money import format_money
+from console.domain.money import format_money
+from console.formatting.i18n import t
+from console.services import analytics, operations
+from console.services.access import Actor
 from console.settings import STALE_AFTER_SECONDS, StripeSettings, stripe_settings
+from console.store import db, rollups
+from console.stripe_api import sync
 
 
 def locale() -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from console import cancellations
-from console.access import Actor
+from console.services import cancellations
+from console.services.access import Actor
 
 
 def run_job(actor: Actor, job_id: str) -> cancellations.JobProgress:

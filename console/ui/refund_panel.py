@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from console import refunds, stripe_gateway
-from console.access import Actor, PermissionDenied
-from console.presentation import price_text
+from console.formatting.presentation import price_text
+from console.services import refunds
+from console.services.access import Actor, PermissionDenied
+from console.stripe_api import gateway
 
 NO_REASON = "none"
 
@@ -49,7 +50,7 @@ def refund_panel(actor: Actor, rows: pd.DataFrame, lang: str) -> None:
     if st.button("Review the refund", key="review_refund"):
         try:
             plan = refunds.plan_refund(actor, charge_id, amount_text)
-        except (refunds.RefundRefused, PermissionDenied, stripe_gateway.StripeProblem) as problem:
+        except (refunds.RefundRefused, PermissionDenied, gateway.StripeProblem) as problem:
             st.error(str(problem))
         else:
             # The request id is fixed here: a double click on Confirm sends the same request.
@@ -75,7 +76,7 @@ def refund_panel(actor: Actor, rows: pd.DataFrame, lang: str) -> None:
             except (
                 refunds.RefundRefused,
                 PermissionDenied,
-                stripe_gateway.StripeProblem,
+                gateway.StripeProblem,
             ) as problem:
                 st.error(str(problem))
             else:

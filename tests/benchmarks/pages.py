@@ -12,8 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from console import db, rollups
-from console.access import ADMIN, Actor
+from console.services.access import ADMIN, Actor
+from console.store import db, rollups
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "streamlit_app.py"

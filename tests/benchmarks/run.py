@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from console import stripe_gateway, sync  # noqa: E402
 from console.settings import STREAMS, StripeSettings  # noqa: E402
+from console.stripe_api import gateway, sync  # noqa: E402
 
 SIZES = tuple(int(n) for n in os.environ.get("BENCH_SIZES", "10000,100000").split(","))
 BENCH_KEY = "sk_test_bench"
@@ -47,10 +47,10 @@ def start_page_server(objects: int, *extra: str) -> tuple[subprocess.Popen, str]
 
 def fetch_only(settings: StripeSettings) -> tuple[int, float]:
     """Baseline: every page the sync reads, fetched with the same client and discarded."""
-    client = stripe_gateway.client(settings)
+    client = gateway.client(settings)
     objects, started = 0, time.perf_counter()
     for stream, _table in STREAMS:
-        objects += sum(1 for _ in stripe_gateway.every_object(client, stream))
+        objects += sum(1 for _ in gateway.every_object(client, stream))
     return objects, time.perf_counter() - started
 
 

@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from console import sync  # noqa: E402
 from console.settings import StripeSettings  # noqa: E402
+from console.stripe_api import sync  # noqa: E402
 from tests.benchmarks.run import BENCH_KEY, start_page_server  # noqa: E402
 
 

@@ -15,8 +15,9 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from console import db, sync
 from console.settings import StripeSettings
+from console.store import db
+from console.stripe_api import sync
 from tests.benchmarks.run import BENCH_KEY, ROOT, start_page_server
 from tests.benchmarks.stripe_pages import SPAN, START
 

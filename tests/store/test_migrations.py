@@ -19,8 +19,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from console import db, reports
-from console.store import migrations
+from console.services import reports
+from console.store import db, migrations
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[2]

@@ -147,7 +147,7 @@ def audit(lines: Iterable[dict[str, Any]]) -> Audit:
 def _contract() -> types.ModuleType:
     # Imported when the audit runs: tests/conftest.py loads this module before any test,
     # and a broken server package should fail its own tests, not the whole session.
-    from console.stripe_local import contract
+    from console.devtools.stripe_local import contract
 
     return contract
 

@@ -135,7 +135,7 @@ def fr_account() -> Iterator[StripeLocal]:
 def shape_problems(obj: Any) -> list[str]:
     """What contract.object_problems finds wrong with a served object ([] if no contract)."""
     try:
-        from console.stripe_local import contract
+        from console.devtools.stripe_local import contract
     except ImportError:
         return []
     data = obj.to_dict() if hasattr(obj, "to_dict") else obj

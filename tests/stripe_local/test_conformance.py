@@ -160,7 +160,7 @@ def session_audit(request) -> recording.Audit:
         if recording.used_local_stripe(request.session.items):
             pytest.fail(
                 f"tests used the local Stripe but it recorded nothing in {directory}: does "
-                f"console.stripe_local honour {recording.RECORD_ENV}?"
+                f"console.devtools.stripe_local honour {recording.RECORD_ENV}?"
             )
         pytest.skip("no local Stripe ran in this session: run the whole suite (make test)")
     return audit

@@ -1,5 +1,5 @@
-"""console.stripe_local.contract: Stripe's contract as the installed stripe-python states it,
-checked on hand-made requests and objects (no server)."""
+"""console.devtools.stripe_local.contract: Stripe's contract as the installed stripe-python
+states it, checked on hand-made requests and objects (no server)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from stripe.params import (
     RefundCreateParams,
 )
 
-from console.stripe_local import contract
+from console.devtools.stripe_local import contract
 from tests.stripe_local.support import SAMPLE_REFUND
 
 FEE = {

@@ -28,6 +28,6 @@ def test_no_console_module_imports_the_local_stripe():
     importers = [
         str(path.relative_to(CONSOLE))
         for path in outside
-        if any(name.startswith("console.stripe_local") for name in _imports(path))
+        if any(name.startswith("console.devtools.stripe_local") for name in _imports(path))
     ]
     assert importers == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from console.stripe_local import pricing
+from console.devtools.stripe_local import pricing
 
 
 def test_exchange_rate_is_per_major_unit_as_stripe_defines_it() -> None:

@@ -68,7 +68,7 @@ def upgrade(con: duckdb.DuckDBPyConnection, path: Path) -> list[int]:
                 [number, migration.NAME],
             )
         if any(getattr(MIGRATIONS[n - 1], "REBUILDS_ROLLUPS", False) for n in applied):
-            from console import rollups  # imports the database module, which imports this
+            from console.store import rollups
 
             rollups.rebuild(con)
         con.execute("COMMIT")

@@ -11,10 +11,11 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from console import audit, catalog, db
-from console.access import ADMIN, FINANCE, ORGANIZER, Actor, require, require_webinar_owner
-from console.catalog import SEATED, Session, Webinar
-from console.money import MoneyError
+from console.domain.money import MoneyError
+from console.services import audit
+from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, require, require_webinar_owner
+from console.store import catalog, db
+from console.store.catalog import SEATED, Session, Webinar
 
 MAX_TITLE = 200
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

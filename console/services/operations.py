@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from console import audit, db, refunds, registration, sync
-from console.access import ADMIN, FINANCE, Actor, require
-from console.stripe_gateway import StripeProblem
+from console.services import audit, refunds, registration
+from console.services.access import ADMIN, FINANCE, Actor, require
+from console.store import db
+from console.stripe_api import sync
+from console.stripe_api.gateway import StripeProblem
 
 
 def start_sync(actor: Actor, on_progress: sync.ProgressCallback | None = None) -> sync.SyncResult:

@@ -10,7 +10,7 @@ import time
 import urllib.error
 import urllib.request
 
-from console.db import database_path
+from console.store.db import database_path
 
 # Not a secret: the local Stripe accepts any test key.
 LOCAL_TEST_KEY = "sk_test_local_console"
@@ -69,7 +69,7 @@ def run_console(console_port: int = 8501, stripe_port: int = 12111) -> int:
             [
                 sys.executable,
                 "-m",
-                "console.stripe_local",
+                "console.devtools.stripe_local",
                 "--port",
                 str(stripe_port),
                 "--store",

@@ -56,7 +56,7 @@ _PUBLISHABLE = [
 ]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-_log = logging.getLogger("console.stripe_local")
+_log = logging.getLogger("console.devtools.stripe_local")
 
 
 def _store(request: web.Request) -> store.Store:

@@ -1,7 +1,7 @@
 """A local Stripe-compatible server for the demo and the tests, written from Stripe's docs and
 the installed SDK (stripe-python pins the API version; its types are the reference).
 
-Run it with ``python -m console.stripe_local --port N [--store PATH] [--host 127.0.0.1]``.
+Run it with ``python -m console.devtools.stripe_local --port N [--store PATH] [--host 127.0.0.1]``.
 Once listening it prints one line, ``stripe-local listening on http://HOST:PORT``. It runs as
 its own process: nothing else in ``console/`` imports this package.
 

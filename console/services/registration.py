@@ -14,9 +14,11 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from console import catalog, db, mailer, notifications, stripe_gateway
-from console.catalog import SEATED, Registration, RegistrationStatus, Webinar
+from console.mail import mailer, notifications
 from console.settings import StripeSettings, stripe_settings
+from console.store import catalog, db
+from console.store.catalog import SEATED, Registration, RegistrationStatus, Webinar
+from console.stripe_api import gateway
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 # Stripe's test cards, listed on the registration page in test mode.
@@ -147,11 +149,11 @@ def start_paid_registration(
     name, email = check_registration(webinar, name, email)
     registrant_id = registrant_id_for(webinar_id, email)
     key = f"register-{registrant_id}-{webinar.price_amount}-{webinar.price_currency}"
-    intent = stripe_gateway.create_payment_intent(
-        stripe_gateway.client(settings),
+    intent = gateway.create_payment_intent(
+        gateway.client(settings),
         webinar.price_amount,
         webinar.price_currency,
-        stripe_gateway.PaymentMetadata(webinar_id, email, name, registrant_id),
+        gateway.PaymentMetadata(webinar_id, email, name, registrant_id),
         description=webinar.title,
         idempotency_key=key,
     )
@@ -180,12 +182,10 @@ def complete_paid_registration(
 ) -> bool:
     """Ask Stripe whether the payment succeeded; only then is the registration paid."""
     settings = settings or stripe_settings()
-    intent = stripe_gateway.retrieve_payment_intent(
-        stripe_gateway.client(settings), payment_intent_id
-    )
+    intent = gateway.retrieve_payment_intent(gateway.client(settings), payment_intent_id)
     if intent["status"] != "succeeded":
         return False
-    if stripe_gateway.PaymentMetadata.registrant_id_of(intent) != registrant_id:
+    if gateway.PaymentMetadata.registrant_id_of(intent) != registrant_id:
         raise RegistrationRefused("This payment belongs to another registration.")
     _mark_paid(registrant_id, intent["amount"], intent["currency"])
     return True

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from console import db
+from console.store import db
 
 
 class RegistrationStatus(StrEnum):

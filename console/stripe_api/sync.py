@@ -30,7 +30,6 @@ from datetime import UTC, datetime
 import stripe
 import tenacity
 
-from console import db, mirror, rollups, stripe_gateway, sync_rate
 from console.settings import (
     CURSOR_OVERLAP_SECONDS,
     EVENT_RETENTION_SECONDS,
@@ -39,7 +38,9 @@ from console.settings import (
     StripeSettings,
     stripe_settings,
 )
-from console.sync_windows import (
+from console.store import db, mirror, rollups
+from console.stripe_api import gateway, sync_rate
+from console.stripe_api.sync_windows import (
     FLOOR,
     OpenWindows,
     Page,
@@ -119,7 +120,7 @@ class _Session:
         self.workers = max_concurrency or sync_rate.default_concurrency(rate)
         self.governor = sync_rate.RateGovernor(rate, self.workers)
         http_client = sync_rate.GovernedHTTPClient(self.governor)
-        self.client = stripe_gateway.client(settings, http_client=http_client)
+        self.client = gateway.client(settings, http_client=http_client)
         self.livemode = settings.livemode
         self.progress = SyncProgress(phase="starting")
         self._on_progress = on_progress
@@ -145,15 +146,15 @@ class _Session:
     def list_page(self, resource: str, params: dict) -> dict:
         outlast_stripe = tenacity.Retrying(
             retry=tenacity.retry_if_exception(
-                lambda e: isinstance(e, stripe_gateway.StripeProblem) and e.retryable
+                lambda e: isinstance(e, gateway.StripeProblem) and e.retryable
             ),
             wait=tenacity.wait_chain(*map(tenacity.wait_fixed, BACKOFF_SECONDS)),
             stop=tenacity.stop_after_attempt(len(BACKOFF_SECONDS) + 1),
             reraise=True,
         )
         try:
-            return outlast_stripe(stripe_gateway.list_page, self.client, resource, params)
-        except stripe_gateway.StripeProblem as problem:
+            return outlast_stripe(gateway.list_page, self.client, resource, params)
+        except gateway.StripeProblem as problem:
             raise SyncError(str(problem)) from None
 
     def read(self, windows: list[Window]) -> WindowReader:
@@ -430,7 +431,7 @@ def _read_changed_refunds(
         found = read.get(charge_id, set())
         if found and all(refund is None or refund in found for refund in refund_ids):
             continue
-        refunds = stripe_gateway.every_object(
+        refunds = gateway.every_object(
             session.client,
             "refunds",
             {"charge": charge_id},
@@ -461,7 +462,7 @@ def _incremental(session: _Session, state: dict[str, str]) -> None:
         reader.stop()
     _read_changed_refunds(session, changes, batch, int(state["events_cursor"]))
     for charge_id in sorted(changes.disputed_charges):
-        charge = stripe_gateway.retrieve_charge(session.client, charge_id)
+        charge = gateway.retrieve_charge(session.client, charge_id)
         batch.add(charge, int(time.time()))
     # The cursors move only with the last rows they cover.
     cursors = {
@@ -498,7 +499,7 @@ def run_sync(
     settings = settings or stripe_settings()
     try:
         session = _Session(settings, on_progress, requests_per_second, max_concurrency)
-    except (stripe_gateway.StripeNotConfigured, ValueError) as problem:
+    except (gateway.StripeNotConfigured, ValueError) as problem:
         raise SyncError(str(problem)) from None
     with _exclusive_run(settings):
         state = _read_state(session.livemode)
@@ -514,7 +515,7 @@ def run_sync(
                 _backfill(session, state)
             else:
                 _incremental(session, state)
-        except (SyncError, stripe.StripeError, stripe_gateway.StripeProblem, db.DatabaseBusy) as e:
+        except (SyncError, stripe.StripeError, gateway.StripeProblem, db.DatabaseBusy) as e:
             session.report()
             _finish_run(run_id, session.progress, str(e))
             raise SyncError(str(e)) from None

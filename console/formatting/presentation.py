@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from console.money import format_money
+from console.domain.money import format_money
 
 # Money columns per report, and the column that holds each one's currency.
 MONEY_COLUMNS = {

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from console import audit, catalog, db
-from console.access import ADMIN, FINANCE, ORGANIZER, Actor, require, require_webinar_owner
-from console.card_pricing import card_fee
-from console.connection import require_verified_account
-from console.money import check_chargeable, check_currency, parse_amount
+from console.domain.card_pricing import card_fee
+from console.domain.money import check_chargeable, check_currency, parse_amount
+from console.services import audit
+from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, require, require_webinar_owner
+from console.services.connection import require_verified_account
+from console.services.webinars import get_webinar
 from console.settings import StripeSettings
-from console.webinars import get_webinar
+from console.store import catalog, db
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from console import db
+from console.store import db
 
 REVENUE_COLUMNS = [
     "webinar_id",

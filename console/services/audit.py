@@ -7,8 +7,8 @@ import json
 import duckdb
 import pandas as pd
 
-from console import db
-from console.access import ADMIN, ORGANIZER, Actor, require, require_webinar_owner
+from console.services.access import ADMIN, ORGANIZER, Actor, require, require_webinar_owner
+from console.store import db
 
 
 def record(

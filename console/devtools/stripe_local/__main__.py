@@ -1,5 +1,6 @@
-"""`python -m console.stripe_local --port N [--store PATH] [--host H]`: runs the server until
-SIGTERM or SIGINT; prints one line, `stripe-local listening on http://HOST:PORT`, once ready."""
+"""`python -m console.devtools.stripe_local --port N [--store PATH] [--host H]`: runs the
+server until SIGTERM or SIGINT; prints one line, `stripe-local listening on http://HOST:PORT`,
+once ready."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ async def serve(app: web.Application, host: str, port: int) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m console.stripe_local",
+        prog="python -m console.devtools.stripe_local",
         description="Local Stripe-compatible server for the demo and the tests.",
     )
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="0 picks a free port")

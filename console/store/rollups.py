@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from console import db
+from console.store import db
 
 REBUILD_REVENUE_DAILY = """
 DELETE FROM revenue_daily;

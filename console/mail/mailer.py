@@ -13,8 +13,8 @@ from pathlib import Path
 
 import tenacity
 
-from console import db
 from console.settings import setting
+from console.store import db
 
 SEND_ATTEMPTS = 3
 

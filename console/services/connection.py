@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from console import audit, db, stripe_gateway, sync
-from console.access import ADMIN, ORGANIZER, Actor, require
+from console.services import audit
+from console.services.access import ADMIN, ORGANIZER, Actor, require
 from console.settings import StripeSettings, stripe_settings
+from console.store import db
+from console.stripe_api import gateway, sync
 
 # What a restricted key needs, as named in the Stripe dashboard, and why.
 RESTRICTED_KEY_PERMISSIONS = (
@@ -59,7 +61,7 @@ def connection_status(actor: Actor, settings: StripeSettings | None = None) -> C
 
 
 def _account(settings: StripeSettings) -> Account:
-    data = stripe_gateway.retrieve_account(stripe_gateway.client(settings))
+    data = gateway.retrieve_account(gateway.client(settings))
     profile = data.get("business_profile") or {}
     dashboard = (data.get("settings") or {}).get("dashboard") or {}
     return Account(
@@ -82,7 +84,7 @@ def check_connection(actor: Actor, settings: StripeSettings | None = None) -> Ac
         account = _account(settings)
         outcome |= {"account": account.account_id, "verified": account.verified}
         return account
-    except (stripe_gateway.StripeNotConfigured, stripe_gateway.StripeProblem) as problem:
+    except (gateway.StripeNotConfigured, gateway.StripeProblem) as problem:
         outcome["error"] = str(problem)
         raise
     finally:
@@ -95,7 +97,7 @@ def require_verified_account(actor: Actor, settings: StripeSettings | None = Non
     require(actor, ADMIN, ORGANIZER)
     try:
         account = _account(settings or stripe_settings())
-    except stripe_gateway.StripeNotConfigured:
+    except gateway.StripeNotConfigured:
         raise NotVerified(
             "No Stripe account is connected, so no webinar can charge yet. An admin connects "
             "one on the Stripe connection page; until then webinars stay free."

@@ -13,10 +13,10 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from console import db
-from console.access import ADMIN, FINANCE, ORGANIZER, Actor, organizer_scope, require
-from console.catalog import SEATED
-from console.csv_export import to_csv_bytes
+from console.formatting.csv_export import to_csv_bytes
+from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, organizer_scope, require
+from console.store import db
+from console.store.catalog import SEATED
 
 GRAINS = ("day", "week", "month")
 DASHBOARD = "https://dashboard.stripe.com"

@@ -16,21 +16,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from console import (
-    audit,
-    catalog,
-    db,
-    mailer,
-    notifications,
-    refunds,
-    rollups,
-    stripe_gateway,
-    sync_rate,
-)
-from console.access import Actor, require_webinar_owner
-from console.catalog import ACTIVE, RegistrationStatus
-from console.csv_export import to_csv_bytes
+from console.formatting.csv_export import to_csv_bytes
+from console.mail import mailer, notifications
+from console.services import audit, refunds
+from console.services.access import Actor, require_webinar_owner
 from console.settings import StripeSettings, stripe_settings
+from console.store import catalog, db, rollups
+from console.store.catalog import ACTIVE, RegistrationStatus
+from console.stripe_api import gateway, sync_rate
 
 REQUESTS_PER_REFUND = 2  # the check at Stripe, then the refund
 DONE = ("refunded", "pending", "requires_action", "skipped_already_refunded", "cancelled")
@@ -250,7 +243,7 @@ def _refund_one(
             _save_item(job_id, key, *common, 0, "failed", str(refused), None)
             progress.failed += 1
         return
-    except stripe_gateway.StripeProblem as problem:
+    except gateway.StripeProblem as problem:
         _save_item(job_id, key, *common, 0, "failed", str(problem), None)
         progress.failed += 1
         return

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from console import db, stripe_gateway
-from console.access import ADMIN, FINANCE, Actor, require
+from console.services.access import ADMIN, FINANCE, Actor, require
 from console.settings import StripeSettings, stripe_settings
+from console.store import db
+from console.stripe_api import gateway
 
 # (Stripe list, mirror table, fields compared)
 COMPARED = (
@@ -130,18 +131,18 @@ def reconcile(
     """Compare the mirror with what Stripe's API reports now (admins and finance)."""
     require(actor, ADMIN, FINANCE)
     settings = settings or stripe_settings()
-    client = stripe_gateway.client(settings)
+    client = gateway.client(settings)
     differences: list[dict] = []
     console_txns: dict[str, dict] = {}
     stripe_txns: list[dict] = []
     for resource, table, fields in COMPARED:
-        theirs_list = list(stripe_gateway.every_object(client, resource, on_page=on_page))
+        theirs_list = list(gateway.every_object(client, resource, on_page=on_page))
         theirs = {obj["id"]: obj for obj in theirs_list}
         ours = _mirror_objects(table, fields, settings.livemode)
         differences += _differences(resource, ours, theirs, fields)
         if table == "stripe_balance_transactions":
             console_txns, stripe_txns = ours, theirs_list
-    balance = stripe_gateway.retrieve_balance(client)
+    balance = gateway.retrieve_balance(client)
     columns = ["kind", "id", "field", "console", "stripe"]
     return Reconciliation(
         totals=_totals(console_txns, stripe_txns, balance),

@@ -25,9 +25,10 @@ from datetime import UTC, datetime, timedelta
 
 from faker import Faker
 
-from console import catalog, db, stripe_gateway
-from console.catalog import Registration, Session, Webinar
 from console.settings import StripeSettings, stripe_settings
+from console.store import catalog, db
+from console.store.catalog import Registration, Session, Webinar
+from console.stripe_api import gateway
 
 SEED = 2026
 DEMO_PREFIX = "wb_demo_"
@@ -98,7 +99,7 @@ DEMO_USERS = (
 
 def create_demo_users() -> list[tuple[str, str, str]]:
     """Accounts for the roles that have none yet; returns (email, role, password) once."""
-    from console import auth
+    from console.services import auth
 
     existing = set(auth.local_users().values())
     created = []
@@ -165,7 +166,7 @@ def demo_webinars(today: datetime) -> list[Webinar]:
 def _refuse_live(client, settings: StripeSettings) -> None:
     if settings.livemode:
         raise DemoRefused("The demo refuses a live key: use a test key (sk_test_…).")
-    account = stripe_gateway.retrieve_account(client)
+    account = gateway.retrieve_account(client)
     if account.get("livemode"):
         raise DemoRefused("The demo refuses a live-mode account: use a test key (sk_test_…).")
 
@@ -176,7 +177,7 @@ def seed_demo(
 ) -> DemoSummary:
     """Create the demo webinars and pay for their registrations through Stripe."""
     settings = settings or stripe_settings()
-    client = stripe_gateway.client(settings)
+    client = gateway.client(settings)
     _refuse_live(client, settings)
     summary = DemoSummary()
     if catalog.count_webinars(DEMO_PREFIX) and _stripe_has_demo_payments(client):
@@ -236,7 +237,7 @@ def _email_for(name: str, index: int, faker: Faker) -> str:
 
 
 def _stripe_has_demo_payments(client) -> bool:
-    page = stripe_gateway.list_page(client, "payment_intents", {"limit": 1})
+    page = gateway.list_page(client, "payment_intents", {"limit": 1})
     return bool(page.get("data"))
 
 
@@ -254,11 +255,11 @@ def _intent(
     payment_method: str | None = None,
 ) -> dict:
     """The registrant's PaymentIntent, confirmed with `payment_method` when one is given."""
-    return stripe_gateway.create_payment_intent(
+    return gateway.create_payment_intent(
         client,
         webinar.price_amount,
         webinar.price_currency,
-        stripe_gateway.PaymentMetadata(webinar.webinar_id, email, name, registrant_id),
+        gateway.PaymentMetadata(webinar.webinar_id, email, name, registrant_id),
         description=webinar.title,
         idempotency_key=_key("pi", registrant_id),
         payment_method=payment_method,
@@ -280,14 +281,14 @@ def _tell(
     intent = _intent(client, webinar, registrant_id, name, email, registered_at, STORY_CARDS[story])
     later = _clock(registered_at + 2 * DAY)
     if story.startswith("dispute"):
-        dispute = stripe_gateway.latest_dispute(client, intent["latest_charge"])["id"]
+        dispute = gateway.latest_dispute(client, intent["latest_charge"])["id"]
         if story == "dispute_won":
             # Stripe's test evidence that wins (docs.stripe.com/testing#disputes).
-            stripe_gateway.submit_dispute_evidence(client, dispute, "winning_evidence", later)
+            gateway.submit_dispute_evidence(client, dispute, "winning_evidence", later)
         else:
-            stripe_gateway.accept_dispute(client, dispute, later)
+            gateway.accept_dispute(client, dispute, later)
         return "registered", intent["id"]
-    refund = stripe_gateway.create_refund(
+    refund = gateway.create_refund(
         client,
         payment_intent_id=intent["id"],
         reason="requested_by_customer",
@@ -331,7 +332,7 @@ def _pay(
     card = rng.choice(DECLINED_CARDS if declined else PAID_CARDS[webinar.price_currency])
     try:
         intent = _intent(*who, payment_method=card)
-    except stripe_gateway.StripeProblem:
+    except gateway.StripeProblem:
         summary.declined += 1
         return "payment_failed", None
     summary.paid += 1
@@ -340,7 +341,7 @@ def _pay(
         full = refund_roll < SHARE_FULL_REFUND
         amount = webinar.price_amount if full else webinar.price_amount // 2
         refunded_at = min(registered_at + rng.randint(1, 20) * DAY, now - timedelta(minutes=2))
-        stripe_gateway.create_refund(
+        gateway.create_refund(
             client,
             payment_intent_id=intent["id"],
             amount=amount,

@@ -28,7 +28,7 @@ from .errors import no_such
 
 SAVE_INTERVAL_SECONDS = 2.0
 _ID_ALPHABET = string.ascii_letters + string.digits
-_log = logging.getLogger("console.stripe_local")
+_log = logging.getLogger("console.devtools.stripe_local")
 
 
 def new_id(prefix: str) -> str:

@@ -18,9 +18,10 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
-from console import audit, db
-from console.access import ADMIN, ROLES, Actor, require
+from console.services import audit
+from console.services.access import ADMIN, ROLES, Actor, require
 from console.settings import _secrets
+from console.store import db
 
 LOCK_AFTER_FAILURES = 5
 LOCK_MINUTES = 15

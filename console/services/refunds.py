@@ -20,10 +20,13 @@ from decimal import Decimal
 import duckdb
 import pandas as pd
 
-from console import audit, catalog, db, mailer, mirror, notifications, rollups, stripe_gateway
-from console.access import ADMIN, FINANCE, ORGANIZER, Actor, require, require_webinar_owner
-from console.money import MoneyError, convert, format_money, parse_minor_units
+from console.domain.money import MoneyError, convert, format_money, parse_minor_units
+from console.mail import mailer, notifications
+from console.services import audit
+from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, require, require_webinar_owner
 from console.settings import StripeSettings, stripe_settings
+from console.store import catalog, db, mirror, rollups
+from console.stripe_api import gateway
 
 REASONS = ("requested_by_customer", "duplicate", "fraudulent")
 OPEN = "requested"  # written, Stripe's answer not recorded yet
@@ -106,7 +109,7 @@ def _check_actor(actor: Actor, owner: dict) -> None:
 
 def _stripe_charge(settings: StripeSettings, charge_id: str) -> dict:
     """The charge as Stripe has it now: refunds made elsewhere count too."""
-    return stripe_gateway.retrieve_charge(stripe_gateway.client(settings), charge_id)
+    return gateway.retrieve_charge(gateway.client(settings), charge_id)
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,7 @@ def _refuse_if_disputed(settings: StripeSettings, charge: dict) -> None:
     """Stripe refunds a disputed charge only while its dispute says so (an inquiry, say)."""
     if not charge.get("disputed"):
         return
-    dispute = stripe_gateway.latest_dispute(stripe_gateway.client(settings), charge["id"])
+    dispute = gateway.latest_dispute(gateway.client(settings), charge["id"])
     if dispute and dispute.get("is_charge_refundable"):
         return
     status = dispute["status"].replace("_", " ") if dispute else "open"
@@ -306,9 +309,9 @@ def _drive(actor: Actor, request_id: str, settings: StripeSettings) -> RefundOut
     request = _existing_request(request_id)
     if request["status"] != OPEN:
         return _outcome(request)
-    client = stripe_gateway.client(settings)
+    client = gateway.client(settings)
     try:
-        refund = stripe_gateway.create_refund(
+        refund = gateway.create_refund(
             client,
             charge_id=request["charge_id"],
             amount=None if request["amount"] is None else int(request["amount"]),
@@ -316,7 +319,7 @@ def _drive(actor: Actor, request_id: str, settings: StripeSettings) -> RefundOut
             metadata={"console_request_id": request_id, "requested_by": request["requested_by"]},
             idempotency_key=request["idempotency_key"],
         )
-    except stripe_gateway.StripeProblem as problem:
+    except gateway.StripeProblem as problem:
         if problem.retryable:
             raise  # stays open: the next look retries with the same key
         _record_failure(actor, request, str(problem))
@@ -440,7 +443,7 @@ def recover(actor: Actor, settings: StripeSettings | None = None) -> int:
         else:
             try:
                 _drive(actor, request_id, settings)
-            except (RefundRefused, stripe_gateway.StripeProblem):
+            except (RefundRefused, gateway.StripeProblem):
                 continue
         settled += 1
     return settled
@@ -448,8 +451,8 @@ def recover(actor: Actor, settings: StripeSettings | None = None) -> int:
 
 def _find_at_stripe(settings: StripeSettings, request: dict) -> dict | None:
     """The refund Stripe made for this request, if any (Stripe keeps keys only 24 hours)."""
-    refunds = stripe_gateway.every_object(
-        stripe_gateway.client(settings), "refunds", {"charge": request["charge_id"]}
+    refunds = gateway.every_object(
+        gateway.client(settings), "refunds", {"charge": request["charge_id"]}
     )
     for refund in refunds:
         if (refund.get("metadata") or {}).get("console_request_id") == request["request_id"]:
@@ -472,9 +475,9 @@ def follow_pending(actor: Actor, settings: StripeSettings | None = None) -> int:
             [list(IN_FLIGHT), settings.livemode],
         ).fetchall()
     moved = 0
-    client = stripe_gateway.client(settings)
+    client = gateway.client(settings)
     for request_id, refund_id in pending:
-        refund = stripe_gateway.retrieve_refund(client, refund_id)
+        refund = gateway.retrieve_refund(client, refund_id)
         if refund["status"] in IN_FLIGHT:
             continue
         with db.connect(write=True) as con:
