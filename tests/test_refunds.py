@@ -8,6 +8,7 @@ import pytest
 
 from console.services import cancellations, refunds
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, PermissionDenied
+from console.services.refunds import issuing
 from console.store import db
 from console.store.catalog import Registration, Webinar, save_registrations, save_webinars
 from console.stripe_api import gateway, sync
@@ -276,12 +277,12 @@ def test_two_people_refunding_at_once_yield_one_refund(shop):
 def test_crash_after_stripe_answers_then_recovery_records_the_one_refund(shop, monkeypatch):
     _local, client, inbox = shop
     [charge] = _pay_and_sync(client)
-    real_record = refunds._record
+    real_record = issuing.record
 
     def crash(request, refund):
         raise SystemExit("power cut")  # after Stripe's answer, before the database write
 
-    monkeypatch.setattr(refunds, "_record", crash)
+    monkeypatch.setattr(issuing, "record", crash)
     request_id = refunds.new_request_id()
     plan = refunds.plan_refund(ADMIN_ACTOR, charge, "12")
     with pytest.raises(SystemExit):
@@ -292,7 +293,7 @@ def test_crash_after_stripe_answers_then_recovery_records_the_one_refund(shop, m
     with pytest.raises(refunds.RefundInProgress):  # the lock holds until it is settled
         _refund(charge, "1")
 
-    monkeypatch.setattr(refunds, "_record", real_record)
+    monkeypatch.setattr(issuing, "record", real_record)
     assert refunds.recover(ADMIN_ACTOR) == 1
 
     assert len(_stripe_refunds(client)) == 1
@@ -455,15 +456,15 @@ def test_the_next_sync_settles_a_refund_whose_answer_was_lost(shop, monkeypatch,
 
     _local, client, _inbox = shop
     [charge] = _pay_and_sync(client)
-    real_record = refunds._record
+    real_record = issuing.record
 
     def crash(request, refund):
         raise SystemExit("crash")
 
-    monkeypatch.setattr(refunds, "_record", crash)
+    monkeypatch.setattr(issuing, "record", crash)
     with pytest.raises(SystemExit):
         _refund(charge, "5")
-    monkeypatch.setattr(refunds, "_record", real_record)
+    monkeypatch.setattr(issuing, "record", real_record)
 
     assert cli.main(["sync"]) == 0
 

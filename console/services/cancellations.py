@@ -235,13 +235,13 @@ def _refund_one(
             settings=settings,
             refresh_totals=False,
         )
+    except refunds.AlreadyRefunded as refused:  # refunded elsewhere since the last sync
+        _save_item(job_id, key, *common, 0, "skipped_already_refunded", str(refused), None)
+        progress.skipped += 1
+        return
     except refunds.RefundRefused as refused:
-        if "already fully refunded" in str(refused):
-            _save_item(job_id, key, *common, 0, "skipped_already_refunded", str(refused), None)
-            progress.skipped += 1
-        else:
-            _save_item(job_id, key, *common, 0, "failed", str(refused), None)
-            progress.failed += 1
+        _save_item(job_id, key, *common, 0, "failed", str(refused), None)
+        progress.failed += 1
         return
     except gateway.StripeProblem as problem:
         _save_item(job_id, key, *common, 0, "failed", str(problem), None)

@@ -108,7 +108,7 @@ def cancel_without_refund_panel(actor: Actor, webinar_id: str, rows: pd.DataFram
 
 def refund_requests_table(actor: Actor, webinar_id: str) -> None:
     """The console's refunds of this webinar; pending and failed ones stand out."""
-    requests = refunds.refund_requests(actor, webinar_id)
+    requests = refunds.requests_of_webinar(actor, webinar_id)
     if requests.empty:
         return
     waiting = requests[requests["status"].isin([*refunds.IN_FLIGHT, refunds.OPEN])]

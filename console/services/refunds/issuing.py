@@ -1,4 +1,4 @@
-"""Refunds issued from the console, exactly once, and registration cancellations.
+"""Refunds issued from the console, planned then made exactly once.
 
 How a refund happens at most once:
 1. The request, with its idempotency key, and a lock on the charge are written to DuckDB
@@ -7,8 +7,8 @@ How a refund happens at most once:
 2. Stripe is asked with that key; any retry (ours, the SDK's, a recovery after a crash)
    sends the same key, so Stripe answers with the same refund instead of a new one.
 3. The answer is recorded, the lock released, the audit entry written: one transaction.
-If the process dies between 2 and 3, `recover` finds the open request, looks for its
-refund at Stripe (by the request id in the refund's metadata) and records it.
+If the process dies between 2 and 3, `recovery.recover` finds the open request, looks for
+its refund at Stripe (by the request id in the refund's metadata) and records it.
 """
 
 from __future__ import annotations
@@ -25,11 +25,10 @@ from console.mail import mailer, notifications
 from console.services import audit
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, require, require_webinar_owner
 from console.settings import StripeSettings, stripe_settings
-from console.store import catalog, db, mirror, rollups
+from console.store import catalog, db, mirror, refund_requests, rollups
 from console.stripe_api import gateway
 
 REASONS = ("requested_by_customer", "duplicate", "fraudulent")
-OPEN = "requested"  # written, Stripe's answer not recorded yet
 
 
 class RefundRefused(ValueError):
@@ -38,6 +37,10 @@ class RefundRefused(ValueError):
 
 class RefundInProgress(RefundRefused):
     pass
+
+
+class AlreadyRefunded(RefundRefused):
+    """Nothing is left to refund on this payment."""
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,7 @@ def plan_refund(
     refunded = int(charge.get("amount_refunded") or 0)
     refundable = charge["amount"] - refunded
     if refundable <= 0:
-        raise RefundRefused("This payment is already fully refunded.")
+        raise AlreadyRefunded("This payment is already fully refunded.")
     if amount_text is None:
         amount = refundable
     else:
@@ -210,50 +213,6 @@ def _parse_refund_amount(text: str, currency: str) -> int:
     return amount
 
 
-def _open_request(
-    con: duckdb.DuckDBPyConnection,
-    request_id: str,
-    plan: RefundPlan,
-    actor: Actor,
-    livemode: bool,
-    reason: str | None,
-    note: str,
-    cancel_registration: bool,
-    job_id: str | None,
-    full: bool,
-) -> None:
-    con.execute(
-        "INSERT INTO refund_requests (request_id, idempotency_key, livemode, charge_id, "
-        "webinar_id, registrant_email, amount, currency, reason, note, cancel_registration, "
-        "job_id, requested_by, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            request_id,
-            f"console-refund-{request_id}",
-            livemode,
-            plan.charge_id,
-            plan.webinar_id,
-            plan.email,
-            None if full else plan.amount,
-            plan.currency,
-            reason,
-            note,
-            cancel_registration,
-            job_id,
-            actor.email,
-            OPEN,
-        ],
-    )
-    con.execute(
-        "INSERT INTO charge_locks (charge_id, request_id) VALUES (?, ?)",
-        [plan.charge_id, request_id],
-    )
-
-
-def _existing_request(request_id: str) -> dict | None:
-    frame = db.query_frame("SELECT * FROM refund_requests WHERE request_id = ?", [request_id])
-    return None if frame.empty else frame.astype(object).iloc[0].to_dict()
-
-
 def issue_refund(
     actor: Actor,
     request_id: str,
@@ -274,21 +233,24 @@ def issue_refund(
     _check_actor(actor, _charge_owner(plan.charge_id, settings.livemode))
     if reason is not None and reason not in REASONS:
         raise RefundRefused(f"The reason must be one of {', '.join(REASONS)}, or none.")
-    if _existing_request(request_id) is None:
+    if refund_requests.load(request_id) is None:
+        request = refund_requests.NewRequest(
+            request_id,
+            settings.livemode,
+            plan.charge_id,
+            plan.webinar_id,
+            plan.email,
+            None if full else plan.amount,
+            plan.currency,
+            reason,
+            note,
+            cancel_registration,
+            job_id,
+            actor.email,
+        )
         try:
             with db.connect(write=True) as con:
-                _open_request(
-                    con,
-                    request_id,
-                    plan,
-                    actor,
-                    settings.livemode,
-                    reason,
-                    note,
-                    cancel_registration,
-                    job_id,
-                    full,
-                )
+                refund_requests.open_request(con, request)
         except duckdb.ConstraintException:
             raise RefundInProgress(
                 "Another refund of this payment is in progress. Look again in a moment: it "
@@ -298,16 +260,16 @@ def issue_refund(
             raise RefundInProgress(
                 "Someone else is refunding this payment right now. Look again in a moment."
             ) from None
-    outcome = _drive(actor, request_id, settings)
+    outcome = drive(actor, request_id, settings)
     if refresh_totals:
         rollups.refresh()
     return outcome
 
 
-def _drive(actor: Actor, request_id: str, settings: StripeSettings) -> RefundOutcome:
+def drive(actor: Actor, request_id: str, settings: StripeSettings) -> RefundOutcome:
     """Ask Stripe for the request's refund (same key every time) and record the answer."""
-    request = _existing_request(request_id)
-    if request["status"] != OPEN:
+    request = refund_requests.load(request_id)
+    if request["status"] != refund_requests.OPEN:
         return _outcome(request)
     client = gateway.client(settings)
     try:
@@ -324,24 +286,14 @@ def _drive(actor: Actor, request_id: str, settings: StripeSettings) -> RefundOut
             raise  # stays open: the next look retries with the same key
         _record_failure(actor, request, str(problem))
         raise RefundRefused(f"Stripe refused the refund: {problem}") from None
-    return _record(request, refund)
+    return record(request, refund)
 
 
-def _record(request: dict, refund: dict) -> RefundOutcome:
+def record(request: dict, refund: dict) -> RefundOutcome:
+    """Stripe's answer to a request, its audit entry and the cancellation it asked for."""
     with db.connect(write=True) as con:
         mirror.save(con, refund, request["livemode"])
-        con.execute(
-            "UPDATE refund_requests SET status = ?, stripe_refund_id = ?, amount = ?, "
-            "failure_reason = ?, updated_at = now() WHERE request_id = ?",
-            [
-                refund["status"],
-                refund["id"],
-                refund["amount"],
-                refund.get("failure_reason"),
-                request["request_id"],
-            ],
-        )
-        con.execute("DELETE FROM charge_locks WHERE request_id = ?", [request["request_id"]])
+        refund_requests.record_answer(con, request["request_id"], refund)
         audit.record(
             con,
             request["requested_by"],
@@ -364,12 +316,7 @@ def _record(request: dict, refund: dict) -> RefundOutcome:
 
 def _record_failure(actor: Actor, request: dict, reason: str) -> None:
     with db.connect(write=True) as con:
-        con.execute(
-            "UPDATE refund_requests SET status = 'failed', failure_reason = ?, updated_at = now() "
-            "WHERE request_id = ?",
-            [reason, request["request_id"]],
-        )
-        con.execute("DELETE FROM charge_locks WHERE request_id = ?", [request["request_id"]])
+        refund_requests.record_refusal(con, request["request_id"], reason)
         audit.record(
             con,
             actor.email,
@@ -417,131 +364,11 @@ def _mail_refund(request: dict, refund: dict) -> None:
     )
 
 
-# Who settles open requests after a sync: the audit still names the person who asked.
-SYNC_ACTOR = Actor("sync@console", ADMIN)
-
-
-def recover(actor: Actor, settings: StripeSettings | None = None) -> int:
-    """Finish requests left open by a crash or a timeout. Returns how many were settled."""
-    require(actor, ADMIN, ORGANIZER, FINANCE)
-    settings = settings or stripe_settings()
-    with db.connect() as con:
-        open_ids = [
-            row[0]
-            for row in con.execute(
-                "SELECT request_id FROM refund_requests WHERE status = ? AND livemode = ? "
-                "ORDER BY requested_at",
-                [OPEN, settings.livemode],
-            ).fetchall()
-        ]
-    settled = 0
-    for request_id in open_ids:
-        request = _existing_request(request_id)
-        found = _find_at_stripe(settings, request)
-        if found is not None:
-            _record(request, found)
-        else:
-            try:
-                _drive(actor, request_id, settings)
-            except (RefundRefused, gateway.StripeProblem):
-                continue
-        settled += 1
-    return settled
-
-
-def _find_at_stripe(settings: StripeSettings, request: dict) -> dict | None:
-    """The refund Stripe made for this request, if any (Stripe keeps keys only 24 hours)."""
-    refunds = gateway.every_object(
-        gateway.client(settings), "refunds", {"charge": request["charge_id"]}
-    )
-    for refund in refunds:
-        if (refund.get("metadata") or {}).get("console_request_id") == request["request_id"]:
-            return refund
-    return None
-
-
-# Refunds Stripe has not finished: they count as refunded only once they succeed.
-IN_FLIGHT = ("pending", "requires_action")
-
-
-def follow_pending(actor: Actor, settings: StripeSettings | None = None) -> int:
-    """Ask Stripe about refunds still in flight; record those that have moved on."""
-    require(actor, ADMIN, ORGANIZER, FINANCE)
-    settings = settings or stripe_settings()
-    with db.connect() as con:
-        pending = con.execute(
-            "SELECT request_id, stripe_refund_id FROM refund_requests "
-            "WHERE list_contains(?, status) AND livemode = ?",
-            [list(IN_FLIGHT), settings.livemode],
-        ).fetchall()
-    moved = 0
-    client = gateway.client(settings)
-    for request_id, refund_id in pending:
-        refund = gateway.retrieve_refund(client, refund_id)
-        if refund["status"] in IN_FLIGHT:
-            continue
-        with db.connect(write=True) as con:
-            mirror.save(con, refund, settings.livemode)
-            con.execute(
-                "UPDATE refund_requests SET status = ?, failure_reason = ?, "
-                "updated_at = now() WHERE request_id = ?",
-                [refund["status"], refund.get("failure_reason"), request_id],
-            )
-            audit.record(
-                con,
-                actor.email,
-                f"refund {refund['status']}",
-                subject=refund["charge"],
-                amount=refund["amount"],
-                currency=refund["currency"],
-                stripe_id=refund["id"],
-            )
-        moved += 1
-    return moved
-
-
-def refund_requests(actor: Actor, webinar_id: str) -> pd.DataFrame:
-    """The console's refund requests for a webinar, with their state at Stripe."""
-    require(actor, ADMIN, ORGANIZER, FINANCE)
-    return db.query_frame(
-        "SELECT requested_at, requested_by, registrant_email, charge_id, amount, currency, "
-        "reason, note, status, stripe_refund_id, failure_reason FROM refund_requests "
-        "WHERE webinar_id = ? ORDER BY requested_at DESC",
-        [webinar_id],
-    )
-
-
 def new_request_id() -> str:
     return uuid.uuid4().hex
 
 
-def cancel_registration_without_refund(
-    actor: Actor, webinar_id: str, email: str, reason: str
-) -> None:
-    """Cancel one registration and tell the registrant; no money moves."""
-    webinar = catalog.load_webinar(webinar_id)
-    if webinar is None:
-        raise RefundRefused(f"There is no webinar {webinar_id}.")
-    require_webinar_owner(actor, webinar.organizer_email)
-    if not reason.strip():
-        raise RefundRefused("Give the reason for the cancellation: the registrant reads it.")
-    with db.connect(write=True) as con:
-        rows = catalog.cancel_registrations_by_email(con, webinar_id, email)
-        if not rows:
-            raise RefundRefused(f"{email} has no active registration for this webinar.")
-        audit.record(
-            con,
-            actor.email,
-            "cancel registration",
-            webinar_id=webinar_id,
-            subject=email,
-            reason=reason,
-            before={"status": "registered"},
-            after={"status": "cancelled", "refund": None},
-        )
-    mailer.send_once(
-        f"cancel-{webinar_id}-{rows[0][0]}",
-        notifications.cancellation_message(
-            email, rows[0][1], webinar, reason, paid=not webinar.is_free
-        ),
-    )
+def requests_of_webinar(actor: Actor, webinar_id: str) -> pd.DataFrame:
+    """The console's refund requests for a webinar, with their state at Stripe."""
+    require(actor, ADMIN, ORGANIZER, FINANCE)
+    return refund_requests.of_webinar(webinar_id)

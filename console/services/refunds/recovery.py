@@ -1,0 +1,72 @@
+"""Refunds the console asked for but never saw settled: answers lost to a crash or a
+timeout, and refunds Stripe left pending. Run after each sync, as the sync's actor."""
+
+from __future__ import annotations
+
+from console.services import audit
+from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, require
+from console.services.refunds import issuing
+from console.settings import StripeSettings, stripe_settings
+from console.store import db, mirror, refund_requests
+from console.stripe_api import gateway
+
+# Who settles open requests after a sync: the audit still names the person who asked.
+SYNC_ACTOR = Actor("sync@console", ADMIN)
+
+
+def recover(actor: Actor, settings: StripeSettings | None = None) -> int:
+    """Finish requests left open by a crash or a timeout. Returns how many were settled."""
+    require(actor, ADMIN, ORGANIZER, FINANCE)
+    settings = settings or stripe_settings()
+    settled = 0
+    for request_id in refund_requests.open_request_ids(settings.livemode):
+        request = refund_requests.load(request_id)
+        found = _find_at_stripe(settings, request)
+        if found is not None:
+            issuing.record(request, found)
+        else:
+            try:
+                issuing.drive(actor, request_id, settings)
+            except (issuing.RefundRefused, gateway.StripeProblem):
+                continue
+        settled += 1
+    return settled
+
+
+def _find_at_stripe(settings: StripeSettings, request: dict) -> dict | None:
+    """The refund Stripe made for this request, if any (Stripe keeps keys only 24 hours)."""
+    refunds = gateway.every_object(
+        gateway.client(settings), "refunds", {"charge": request["charge_id"]}
+    )
+    for refund in refunds:
+        if (refund.get("metadata") or {}).get("console_request_id") == request["request_id"]:
+            return refund
+    return None
+
+
+def follow_pending(actor: Actor, settings: StripeSettings | None = None) -> int:
+    """Ask Stripe about refunds still in flight; record those that have moved on."""
+    require(actor, ADMIN, ORGANIZER, FINANCE)
+    settings = settings or stripe_settings()
+    moved = 0
+    client = gateway.client(settings)
+    for request_id, refund_id in refund_requests.in_flight(settings.livemode):
+        refund = gateway.retrieve_refund(client, refund_id)
+        if refund["status"] in refund_requests.IN_FLIGHT:
+            continue
+        with db.connect(write=True) as con:
+            mirror.save(con, refund, settings.livemode)
+            refund_requests.record_status(
+                con, request_id, refund["status"], refund.get("failure_reason")
+            )
+            audit.record(
+                con,
+                actor.email,
+                f"refund {refund['status']}",
+                subject=refund["charge"],
+                amount=refund["amount"],
+                currency=refund["currency"],
+                stripe_id=refund["id"],
+            )
+        moved += 1
+    return moved
