@@ -15,8 +15,10 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "test-artifacts"
+from tests import REPO
+
+
+ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 ADMIN_EMAIL, ADMIN_PASSWORD = "admin@example.org", "browser-test-password"
 # Chromium's background services try the (closed) network; keep them off.
@@ -56,7 +58,7 @@ class RunningConsole:
                 "admin",
                 "--password-stdin",
             ],
-            cwd=ROOT,
+            cwd=REPO,
             env=self.env,
             input=ADMIN_PASSWORD + "\n",
             text=True,
@@ -75,7 +77,7 @@ class RunningConsole:
                 "--stripe-port",
                 str(self.stripe_port),
             ],
-            cwd=ROOT,
+            cwd=REPO,
             env=self.env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -100,7 +102,7 @@ class RunningConsole:
         env = {**self.env, "STRIPE_API_KEY": "sk_test_local_console"}
         out = subprocess.run(
             [sys.executable, "-m", "console", "report", *args, "--format", "json"],
-            cwd=ROOT,
+            cwd=REPO,
             env=env,
             capture_output=True,
             text=True,
@@ -117,7 +119,7 @@ class RunningConsole:
         }
         subprocess.run(
             [sys.executable, "-m", "console", "sync"],
-            cwd=ROOT,
+            cwd=REPO,
             env=env,
             check=True,
             capture_output=True,

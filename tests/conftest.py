@@ -6,7 +6,7 @@ import pytest
 
 from console.stripe_api import gateway
 from tests.browser_support import browser, free_port  # noqa: F401
-from tests.stripe_local import recording
+from tests.devtools.stripe_local import recording
 from tests.stripe_local_fixture import (  # noqa: F401
     StripeLocal,
     fresh_servers_fixture,
@@ -55,7 +55,7 @@ def smtp_server(monkeypatch):
 
 
 # Issue 11: every local Stripe of the session records its requests (STRIPE_LOCAL_RECORD) for
-# tests/stripe_local/test_conformance.py, which runs after every other test.
+# tests/devtools/stripe_local/test_conformance.py, which runs after every other test.
 def pytest_configure(config):
     recording.start(config)
 

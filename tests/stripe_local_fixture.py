@@ -24,7 +24,8 @@ from typing import Any
 import pytest
 import stripe
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from tests import REPO
+
 API_KEY = "sk_test_local_console"
 READY_PREFIX = "stripe-local listening on "
 START_TIMEOUT_SECONDS = 30
@@ -62,7 +63,7 @@ def _spawn(store_path: Path | str | None = None) -> subprocess.Popen[str]:
     command = [sys.executable, "-m", "console.devtools.stripe_local", "--port", "0"]
     if store_path is not None:
         command += ["--store", str(store_path)]
-    return subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
 
 
 def _ready(process: subprocess.Popen[str]) -> str:

@@ -21,9 +21,10 @@ import pytest
 
 from console.services import reports
 from console.store import db, migrations
+from tests import REPO
 
 FIXTURES = Path(__file__).parent / "fixtures"
-ROOT = Path(__file__).resolve().parents[2]
+
 TABLES_OF_0_1_0 = (
     "stripe_charges",
     "stripe_refunds",
@@ -151,7 +152,7 @@ def test_a_file_from_a_newer_release_is_refused_with_a_clear_message(tmp_path, m
         db.ensure_schema()
     cli = subprocess.run(
         [sys.executable, "-m", "console", "report", "revenue", "--format", "json"],
-        cwd=ROOT,
+        cwd=REPO,
         env={**_env(), "CONSOLE_DB": str(path)},
         capture_output=True,
         text=True,
@@ -193,7 +194,7 @@ def test_eight_processes_open_a_new_file_at_once(tmp_path):
     env = {**_env(), "CONSOLE_DB": str(path)}
     processes = [
         subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
         for _ in range(8)
     ]

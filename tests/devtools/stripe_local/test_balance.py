@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 import stripe
 
-from tests.stripe_local.support import (
+from tests.devtools.stripe_local.support import (
     charge_of,
     fr_account,
     own_server,

@@ -8,7 +8,7 @@ import urllib.parse
 import pytest
 import stripe
 
-from tests.stripe_local.support import (
+from tests.devtools.stripe_local.support import (
     authenticate,
     card_payment_method,
     charge_of,

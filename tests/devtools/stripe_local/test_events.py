@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import stripe
 
-from tests.stripe_local.support import at, pay, shape_problems
+from tests.devtools.stripe_local.support import at, pay, shape_problems
 from tests.stripe_local_fixture import StripeLocal
 
 

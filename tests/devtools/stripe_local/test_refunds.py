@@ -8,7 +8,7 @@ import urllib.error
 import pytest
 import stripe
 
-from tests.stripe_local.support import charge_of, pay, shape_problems
+from tests.devtools.stripe_local.support import charge_of, pay, shape_problems
 from tests.stripe_local_fixture import StripeLocal
 
 

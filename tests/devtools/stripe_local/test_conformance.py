@@ -1,5 +1,5 @@
 """Issue 11's conformance suite: every request the local Stripe answered during this test
-session, checked against the SDK's types (tests/stripe_local/recording.py).
+session, checked against the SDK's types (tests/devtools/stripe_local/recording.py).
 
 tests/conftest.py runs these tests after every other one, browser tests included. The
 first tests here check the audit itself on hand-made records.
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.stripe_local import recording
-from tests.stripe_local.support import SAMPLE_REFUND as REFUND
+from tests.devtools.stripe_local import recording
+from tests.devtools.stripe_local.support import SAMPLE_REFUND as REFUND
 
 REFUND_PARAMS = {"charge": "ch_1", "amount": "500", "reason": "requested_by_customer"}
 

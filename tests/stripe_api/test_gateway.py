@@ -6,8 +6,9 @@ import ast
 from pathlib import Path
 
 from console.stripe_api import gateway
+from tests import REPO
 
-CONSOLE = Path(__file__).resolve().parents[1] / "console"
+CONSOLE = REPO / "console"
 # The local Stripe is Stripe's side; migrations hold SQL views over the mirrored metadata.
 ELSEWHERE = ("devtools", "migrations")
 METADATA_KEYS = {"webinar_id", "registrant_email", "registrant_name", "registrant_id"}

@@ -6,7 +6,6 @@ Figures on the page are checked against totals computed from the local Stripe's 
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -17,10 +16,11 @@ from console.services.access import ADMIN, Actor
 from console.store import db
 from console.store.catalog import Registration, Webinar, save_registrations, save_webinars
 from console.stripe_api import sync
+from tests import REPO
 from tests.payments import all_objects, pay, refund, stripe_revenue
 
 DAY = 86400
-APP = Path(__file__).resolve().parent.parent / "streamlit_app.py"
+APP = REPO / "streamlit_app.py"
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from stripe.params import (
 )
 
 from console.devtools.stripe_local import contract
-from tests.stripe_local.support import SAMPLE_REFUND
+from tests.devtools.stripe_local.support import SAMPLE_REFUND
 
 FEE = {
     "amount": 59,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -11,10 +9,11 @@ from console.domain.money import format_money
 from console.services.access import ADMIN, Actor
 from console.store import db
 from console.stripe_api import sync
+from tests import REPO
 from tests.payments import all_objects, pay
-from tests.test_refunds import _snapshot, _webinar
+from tests.services.refunds.test_issuing import _snapshot, _webinar
 
-APP = Path(__file__).resolve().parent.parent / "streamlit_app.py"
+APP = REPO / "streamlit_app.py"
 
 
 @pytest.fixture(autouse=True)

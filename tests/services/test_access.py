@@ -3,8 +3,6 @@ organizer's webinar. A refusal raises PermissionDenied and writes nothing."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -24,9 +22,10 @@ from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, Permission
 from console.store import db
 from console.store.catalog import Webinar, save_webinars
 from console.stripe_api import sync
+from tests import REPO
 from tests.payments import pay
 
-APP = Path(__file__).resolve().parent.parent / "streamlit_app.py"
+APP = REPO / "streamlit_app.py"
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
 ANN = Actor("ann@example.org", ORGANIZER)  # owns wb_ann
 BOB = Actor("bob@example.org", ORGANIZER)  # owns wb_bob

@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from console.services import auth
 from console.services.access import Actor
 from console.store import db
+from tests import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"
 
 
@@ -93,7 +92,7 @@ def test_users_add_command_prompts_for_nothing_with_stdin(accounts):
             "finance",
             "--password-stdin",
         ],
-        cwd=ROOT,
+        cwd=REPO,
         env=env,
         input="a long enough password\n",
         text=True,
@@ -114,7 +113,7 @@ def test_users_add_command_prompts_for_nothing_with_stdin(accounts):
             "admin",
             "--password-stdin",
         ],
-        cwd=ROOT,
+        cwd=REPO,
         env=env,
         input="short\n",
         text=True,

@@ -6,7 +6,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-CONSOLE = Path(__file__).resolve().parents[2] / "console"
+from tests import REPO
+
+CONSOLE = REPO / "console"
 
 
 def _imports(path: Path) -> set[str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import stripe
 
-from tests.stripe_local.support import at, charge_of, pay, raw
+from tests.devtools.stripe_local.support import at, charge_of, pay, raw
 from tests.stripe_local_fixture import StripeLocal, start_stripe_local
 
 

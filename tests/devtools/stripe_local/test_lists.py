@@ -7,7 +7,7 @@ import time
 import pytest
 import stripe
 
-from tests.stripe_local.support import at, pay
+from tests.devtools.stripe_local.support import at, pay
 from tests.stripe_local_fixture import StripeLocal
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import stripe
 
-from tests.stripe_local.support import fr_account, shape_problems
+from tests.devtools.stripe_local.support import fr_account, shape_problems
 from tests.stripe_local_fixture import StripeLocal
 
 __all__ = ["fr_account"]

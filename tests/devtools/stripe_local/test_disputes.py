@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 import stripe
 
-from tests.stripe_local.support import charge_of, fr_account, pay, shape_problems, us_account
+from tests.devtools.stripe_local.support import (
+    charge_of,
+    fr_account,
+    pay,
+    shape_problems,
+    us_account,
+)
 from tests.stripe_local_fixture import StripeLocal
 
 __all__ = ["fr_account", "us_account"]

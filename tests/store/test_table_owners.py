@@ -5,11 +5,11 @@ from __future__ import annotations
 import ast
 import re
 from collections import defaultdict
-from pathlib import Path
 
 from console.store import db, mirror
+from tests import REPO
 
-CONSOLE = Path(__file__).resolve().parents[1] / "console"
+CONSOLE = REPO / "console"
 # SQL here is written in capitals; `DO UPDATE SET` is an upsert's, not a table's name.
 WRITE = re.compile(
     r"\b(?:INSERT INTO|(?<!DO )UPDATE|DELETE FROM|CREATE (?:OR REPLACE )?(?:TEMP )?TABLE"

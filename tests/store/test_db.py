@@ -5,14 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 from console.services import reports
 from console.store import catalog, db
 from console.store.catalog import Webinar
+from tests import REPO
 from tests.benchmarks.run import start_page_server
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_reads_and_writes_succeed_while_a_sync_runs_in_another_process(tmp_path, monkeypatch):
@@ -28,7 +26,7 @@ def test_reads_and_writes_succeed_while_a_sync_runs_in_another_process(tmp_path,
     }
     sync = subprocess.Popen(
         [sys.executable, "-m", "console", "sync", "--full"],
-        cwd=ROOT,
+        cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -5,8 +5,6 @@ Every refused input must say why and leave DuckDB exactly as it was.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -15,8 +13,9 @@ from console.services import cancellations, pricing, reports, webinars
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, PermissionDenied
 from console.services.connection import NotVerified
 from console.store import db
+from tests import REPO
 
-APP = Path(__file__).resolve().parent.parent / "streamlit_app.py"
+APP = REPO / "streamlit_app.py"
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
 ANN = Actor("ann@example.org", ORGANIZER)
 UNVERIFIED = {

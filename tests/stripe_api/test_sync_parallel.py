@@ -11,7 +11,7 @@ import pytest
 from console.store import db
 from console.stripe_api import sync, sync_rate, sync_windows
 from tests.payments import all_objects, pay, refund, stripe_revenue
-from tests.test_sync import (
+from tests.stripe_api.test_sync import (
     DAY,
     TABLES,
     _assert_mirror_equals_stripe,

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from tests import REPO
 from tests.browser_support import ARTIFACTS, free_port
 from tests.oidc_provider import OIDCProvider
 
-ROOT = Path(__file__).resolve().parent.parent
 CLIENT_ID, CLIENT_SECRET = "webinar-console", "oidc-test-client-secret"
 
 
@@ -37,8 +37,8 @@ server_metadata_url = "{provider.metadata_url}"
 admins = ["ada@example.org"]
 """
     )
-    (directory / "streamlit_app.py").symlink_to(ROOT / "streamlit_app.py")
-    (directory / "pages").symlink_to(ROOT / "pages", target_is_directory=True)
+    (directory / "streamlit_app.py").symlink_to(REPO / "streamlit_app.py")
+    (directory / "pages").symlink_to(REPO / "pages", target_is_directory=True)
 
 
 def _wait_until_healthy(process: subprocess.Popen, url: str, log: Path, timeout: float = 120):
@@ -68,7 +68,7 @@ def oidc_console(tmp_path_factory):
         env = {
             **os.environ,
             "CONSOLE_DB": str(directory / "console.duckdb"),
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
         }
         env.pop("STRIPE_API_KEY", None)
         with log.open("w") as output:
