@@ -17,7 +17,6 @@ from playwright.sync_api import sync_playwright
 
 from tests import REPO
 
-
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 ADMIN_EMAIL, ADMIN_PASSWORD = "admin@example.org", "browser-test-password"

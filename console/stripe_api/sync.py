@@ -38,8 +38,8 @@ from console.settings import (
     StripeSettings,
     stripe_settings,
 )
-from console.store import db, mirror, rollups
-from console.stripe_api import gateway, sync_rate
+from console.store import db, rollups
+from console.stripe_api import gateway, mirror, sync_rate
 from console.stripe_api.sync_windows import (
     FLOOR,
     OpenWindows,

@@ -25,8 +25,8 @@ from console.mail import mailer, notifications
 from console.services import audit
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, require, require_webinar_owner
 from console.settings import StripeSettings, stripe_settings
-from console.store import catalog, db, mirror, refund_requests, rollups
-from console.stripe_api import gateway
+from console.store import catalog, db, refund_requests, rollups
+from console.stripe_api import gateway, mirror
 
 REASONS = ("requested_by_customer", "duplicate", "fraudulent")
 

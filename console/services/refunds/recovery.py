@@ -7,8 +7,8 @@ from console.services import audit
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, require
 from console.services.refunds import issuing
 from console.settings import StripeSettings, stripe_settings
-from console.store import db, mirror, refund_requests
-from console.stripe_api import gateway
+from console.store import db, refund_requests
+from console.stripe_api import gateway, mirror
 
 # Who settles open requests after a sync: the audit still names the person who asked.
 SYNC_ACTOR = Actor("sync@console", ADMIN)
