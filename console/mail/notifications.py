@@ -1,18 +1,32 @@
-"""The e-mails registrants receive about refunds and cancellations."""
+"""The e-mails registrants receive: confirmation, refund, cancellation (bodies in templates/)."""
 
 from __future__ import annotations
 
-import html
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 import icalendar
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from console.domain.money import format_money
 from console.store.catalog import Webinar
 
 # Card refunds reach the card in 5 to 10 business days (Stripe's documentation).
 REFUND_ARRIVAL = "5 to 10 business days"
+
+# Autoescape in .html only: names, titles and policies are typed by people.
+_templates = Environment(
+    loader=PackageLoader("console.mail", "templates"),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+def _render(template: str, **context: object) -> str:
+    return _templates.get_template(template).render(**context)
 
 
 def refund_message(
@@ -26,14 +40,16 @@ def refund_message(
         if cancelled
         else f"Refund of {money} for {webinar.title}"
     )
-    what = "Your registration is cancelled and we" if cancelled else "We"
     message.set_content(
-        f"Hello {name or ''},\n\n"
-        f"{what} have refunded {money} ({currency.upper()}) to the card you paid with for "
-        f"“{webinar.title}”.\n"
-        f"The money should appear on your statement within {REFUND_ARRIVAL}, depending on "
-        "your bank.\n\n"
-        f"The webinar's cancellation and refund policy:\n\n{webinar.description}\n"
+        _render(
+            "refund.txt",
+            name=name or "",
+            webinar=webinar,
+            money=money,
+            currency=currency.upper(),
+            cancelled=cancelled,
+            refund_arrival=REFUND_ARRIVAL,
+        )
     )
     return message
 
@@ -45,15 +61,7 @@ def cancellation_message(
     message["To"] = to
     message["Subject"] = f"Cancelled: {webinar.title}"
     message.set_content(
-        f"Hello {name or ''},\n\n"
-        f"Your registration for “{webinar.title}” is cancelled"
-        + (f": {reason}" if reason else ".")
-        + (
-            "\nNo refund was issued with this cancellation.\n\n"
-            if paid
-            else "\nThe webinar was free: there is nothing to refund.\n\n"
-        )
-        + f"The webinar's cancellation and refund policy:\n\n{webinar.description}\n"
+        _render("cancellation.txt", name=name or "", webinar=webinar, reason=reason, paid=paid)
     )
     return message
 
@@ -96,21 +104,9 @@ def confirmation_message(
     message = EmailMessage()
     message["To"] = to
     message["Subject"] = f"You are registered: {webinar.title}"
-    message.set_content(
-        f"Hello {name},\n\nYou are registered for “{webinar.title}”.\n\n"
-        "Sessions:\n"
-        + "".join(f"- {line}\n" for line in sessions)
-        + f"\nJoin: {join}\n\nAmount paid: {paid}\n\n{webinar.description}\n"
-    )
-    items = "".join(f"<li>{html.escape(line)}</li>" for line in sessions)
-    message.add_alternative(
-        f"<p>Hello {html.escape(name)},</p>"
-        f"<p>You are registered for <strong>{html.escape(webinar.title)}</strong>.</p>"
-        f"<p>Sessions:</p><ul>{items}</ul><p>Join: {html.escape(join)}</p>"
-        f"<p>Amount paid: {html.escape(paid)}</p>"
-        f'<p style="white-space: pre-wrap">{html.escape(webinar.description)}</p>',
-        subtype="html",
-    )
+    context = {"name": name, "webinar": webinar, "sessions": sessions, "join": join, "paid": paid}
+    message.set_content(_render("confirmation.txt", **context))
+    message.add_alternative(_render("confirmation.html", **context), subtype="html")
     message.add_attachment(
         _ics(webinar),
         maintype="text",

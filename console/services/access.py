@@ -40,3 +40,9 @@ def require_webinar_owner(actor: Actor, organizer_email: str) -> None:
 def organizer_scope(actor: Actor) -> str | None:
     """The organizer whose data this actor may read, or None for everything."""
     return actor.email.lower() if actor.role == ORGANIZER else None
+
+
+def in_scope(organizer: str) -> str:
+    """The organizer filter as SQL, written once: true when the row's organizer (an SQL
+    expression) is `$scope`, and for every row when `$scope` is NULL (organizer_scope)."""
+    return f"($scope IS NULL OR lower({organizer}) = $scope)"

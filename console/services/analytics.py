@@ -14,7 +14,15 @@ from datetime import date, timedelta
 import pandas as pd
 
 from console.formatting.csv_export import to_csv_bytes
-from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, organizer_scope, require
+from console.services.access import (
+    ADMIN,
+    FINANCE,
+    ORGANIZER,
+    Actor,
+    in_scope,
+    organizer_scope,
+    require,
+)
 from console.store import db
 from console.store.catalog import SEATED
 
@@ -54,8 +62,8 @@ class RevenueFilter:
             clauses.append("list_contains($webinars, d.webinar_id)")
             params["webinars"] = list(self.webinar_ids)
         if self.organizer:
-            clauses.append("lower(w.organizer_email) = lower($organizer)")
-            params["organizer"] = self.organizer
+            clauses.append(in_scope("w.organizer_email"))
+            params["scope"] = self.organizer.lower()
         if self.currency:
             clauses.append("(d.currency = $currency OR d.settlement_currency = $currency)")
             params["currency"] = self.currency
@@ -143,9 +151,14 @@ def revenue_over_time(
 
 
 def revenue_by_webinar(actor: Actor, livemode: bool, selection: RevenueFilter) -> pd.DataFrame:
-    """One row per (webinar, currency), as `console report revenue` for the same selection."""
-    selection = _scoped(actor, selection)
-    where, params = selection.where(livemode)
+    """One row per (webinar, currency) of what this actor may see."""
+    return revenue_rows(livemode, _scoped(actor, selection))
+
+
+def revenue_rows(livemode: bool, selection: RevenueFilter | None = None) -> pd.DataFrame:
+    """One row per (webinar, currency, settlement currency): the one revenue query behind
+    the pages, their exports and `console report revenue`. It checks no actor: callers do."""
+    where, params = (selection or RevenueFilter()).where(livemode)
     sql = f"""
     SELECT d.webinar_id, any_value(w.title) AS title,
            any_value(w.organizer_email) AS organizer, d.currency,
@@ -176,32 +189,31 @@ def filter_choices(actor: Actor, livemode: bool) -> FilterChoices:
     scope = {"livemode": livemode, "scope": organizer_scope(actor)}
     with db.connect() as con:
         webinars = con.execute(
-            """
+            f"""
             WITH known AS (
                 SELECT webinar_id AS id, NULL AS title FROM revenue_daily
                 WHERE livemode = $livemode AND $scope IS NULL
                 UNION ALL
-                SELECT webinar_id, title FROM webinars
-                WHERE $scope IS NULL OR lower(organizer_email) = $scope
+                SELECT webinar_id, title FROM webinars WHERE {in_scope("organizer_email")}
             )
             SELECT id, coalesce(any_value(title), id) FROM known GROUP BY id ORDER BY 2
-            """,
+            """,  # noqa: S608 - fixed text; values are parameters
             scope,
         ).fetchall()
         organizers = [
             row[0]
             for row in con.execute(
-                "SELECT DISTINCT lower(organizer_email) FROM webinars "
-                "WHERE $scope IS NULL OR lower(organizer_email) = $scope ORDER BY 1",
+                "SELECT DISTINCT lower(organizer_email) FROM webinars "  # noqa: S608
+                f"WHERE {in_scope('organizer_email')} ORDER BY 1",
                 {"scope": scope["scope"]},
             ).fetchall()
         ]
         currencies = [
             row[0]
             for row in con.execute(
-                "SELECT DISTINCT d.currency FROM revenue_daily d LEFT JOIN webinars w "
-                "USING (webinar_id) WHERE d.livemode = $livemode AND ($scope IS NULL OR "
-                "lower(w.organizer_email) = $scope) ORDER BY 1",
+                "SELECT DISTINCT d.currency FROM revenue_daily d LEFT JOIN webinars w "  # noqa: S608
+                f"USING (webinar_id) WHERE d.livemode = $livemode "
+                f"AND {in_scope('w.organizer_email')} ORDER BY 1",
                 scope,
             ).fetchall()
         ]
@@ -213,6 +225,8 @@ def filter_choices(actor: Actor, livemode: bool) -> FilterChoices:
 
 # --- registrants --------------------------------------------------------------------------
 
+# The organizer of the webinar asked for ($webinar): NULL when it is not in the catalog.
+OWNER_OF_WEBINAR = "(SELECT organizer_email FROM webinars WHERE webinar_id = $webinar)"
 REGISTRANT_SORTS = {
     "paid_at": "paid_at DESC",
     "name": "name",
@@ -255,8 +269,7 @@ def registrant_rows(
           AND list_contains($seated, r.status)
     )
     SELECT * FROM (SELECT * FROM paid UNION ALL SELECT * FROM free)
-    WHERE ($scope IS NULL OR $webinar IN (SELECT webinar_id FROM webinars
-                                          WHERE lower(organizer_email) = $scope))
+    WHERE {in_scope(OWNER_OF_WEBINAR)}
       AND ($search = ''
        OR contains(lower(coalesce(name, '')), $search)
        OR contains(lower(coalesce(email, '')), $search)
@@ -282,9 +295,8 @@ def registrant_count(actor: Actor, livemode: bool, webinar_id: str) -> int:
     require(actor, ADMIN, ORGANIZER, FINANCE)
     with db.connect() as con:
         row = con.execute(
-            "SELECT count(*) FROM charge_facts WHERE livemode = $livemode AND webinar_id = "
-            "$webinar AND ($scope IS NULL OR webinar_id IN (SELECT webinar_id FROM webinars "
-            "WHERE lower(organizer_email) = $scope))",
+            "SELECT count(*) FROM charge_facts WHERE livemode = $livemode "  # noqa: S608
+            f"AND webinar_id = $webinar AND {in_scope(OWNER_OF_WEBINAR)}",
             {"livemode": livemode, "webinar": webinar_id, "scope": organizer_scope(actor)},
         ).fetchone()
     return int(row[0])
@@ -313,14 +325,20 @@ def registrants_csv(frame: pd.DataFrame) -> bytes:
 # --- fees ---------------------------------------------------------------------------------
 
 
-def fees_by_month(actor: Actor, livemode: bool) -> pd.DataFrame:
-    """Per settlement currency and month: gross, fees, refunds, net, rate, fee per payment."""
-    require(actor, ADMIN, FINANCE)
-    frame = db.query_frame(
+def monthly_fee_rows(livemode: bool) -> pd.DataFrame:
+    """Per settlement currency and month, as the Fees page and `console report fees` show
+    them. It checks no actor: callers do."""
+    return db.query_frame(
         "SELECT * EXCLUDE (livemode) FROM fees_by_month WHERE livemode = $livemode "
         "ORDER BY settlement_currency, month",
         {"livemode": livemode},
     )
+
+
+def fees_by_month(actor: Actor, livemode: bool) -> pd.DataFrame:
+    """Per settlement currency and month: gross, fees, refunds, net, rate, fee per payment."""
+    require(actor, ADMIN, FINANCE)
+    frame = monthly_fee_rows(livemode)
     # A rate is a ratio, not money: a float is fine here.
     frame["effective_rate"] = (frame["fees"] / frame["gross"].where(frame["gross"] > 0)).astype(
         "float64"

@@ -10,17 +10,16 @@ after each sync for the browser that closed too early.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from console.domain.email_address import EmailAddressInvalid, normalized_email
 from console.mail import mailer, notifications
 from console.settings import StripeSettings, stripe_settings
 from console.store import catalog, db
 from console.store.catalog import SEATED, Registration, RegistrationStatus, Webinar
 from console.stripe_api import gateway
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 # Stripe's test cards, listed on the registration page in test mode.
 TEST_CARDS = (
     ("Visa", "4242 4242 4242 4242", "succeeds"),
@@ -88,11 +87,13 @@ def _seats_taken(webinar_id: str) -> int:
 
 def check_registration(webinar: Webinar, name: str, email: str) -> tuple[str, str]:
     """The cleaned name and e-mail, or RegistrationRefused saying why not."""
-    name, email = name.strip(), email.strip().lower()
+    name = name.strip()
     if not name:
         raise RegistrationRefused("Please give your name.")
-    if not EMAIL.match(email):
-        raise RegistrationRefused(f"“{email}” is not an e-mail address. Check it for typos.")
+    try:
+        email = normalized_email(email)
+    except EmailAddressInvalid as invalid:
+        raise RegistrationRefused(str(invalid)) from None
     if webinar.status == "cancelled":
         raise RegistrationRefused("This webinar is cancelled: registration is closed.")
     last_end = max(

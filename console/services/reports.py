@@ -1,4 +1,5 @@
-"""Revenue, registrant and fee reports, computed from the Stripe mirror.
+"""Revenue, registrant and fee reports: the same figures as the pages, read from the page
+totals each sync rebuilds from the Stripe mirror (store/rollups.py).
 
 Gross comes from succeeded charges, refunds from succeeded refunds, disputed from
 disputes' withdrawals not reinstated, fees and net from each payment's balance transactions
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from console.services import analytics
 from console.store import db
 
 REVENUE_COLUMNS = [
@@ -52,25 +54,8 @@ FEE_COLUMNS = [
 
 
 def revenue(livemode: bool) -> pd.DataFrame:
-    """One row per (webinar, presentment currency)."""
-    sql = """
-    SELECT l.webinar_id,
-           any_value(w.title) AS title,
-           l.currency,
-           count(DISTINCT l.registrant_key) AS paid_registrants,
-           sum(l.gross)::BIGINT AS gross,
-           sum(l.refunded)::BIGINT AS refunded,
-           sum(l.disputed)::BIGINT AS disputed,
-           l.settlement_currency,
-           sum(l.fee)::BIGINT AS fees,
-           sum(l.net)::BIGINT AS net
-    FROM revenue_lines l
-    LEFT JOIN webinars w ON w.webinar_id = l.webinar_id
-    WHERE l.livemode = $livemode
-    GROUP BY l.webinar_id, l.currency, l.settlement_currency
-    ORDER BY l.webinar_id, l.currency
-    """
-    return db.query_frame(sql, {"livemode": livemode})[REVENUE_COLUMNS]
+    """One row per (webinar, presentment currency): the pages' figures, unfiltered."""
+    return analytics.revenue_rows(livemode)[REVENUE_COLUMNS]
 
 
 def registrants(livemode: bool, webinar_id: str) -> pd.DataFrame:
@@ -85,7 +70,7 @@ def registrants(livemode: bool, webinar_id: str) -> pd.DataFrame:
            dispute_status,
            strftime(epoch_ms(created * 1000), '%Y-%m-%dT%H:%M:%SZ') AS paid_at,
            card_brand
-    FROM paid_charges
+    FROM charge_facts
     WHERE livemode = $livemode AND webinar_id = $webinar_id
     ORDER BY created, charge_id
     """
@@ -94,10 +79,7 @@ def registrants(livemode: bool, webinar_id: str) -> pd.DataFrame:
 
 def fees(livemode: bool) -> pd.DataFrame:
     """One row per (settlement currency, month) of card payments and their refunds."""
-    return db.query_frame(
-        "SELECT * FROM monthly_fees WHERE livemode = $livemode ORDER BY settlement_currency, month",
-        {"livemode": livemode},
-    )[FEE_COLUMNS]
+    return analytics.monthly_fee_rows(livemode)[FEE_COLUMNS]
 
 
 def records(frame: pd.DataFrame) -> list[dict]:

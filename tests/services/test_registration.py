@@ -169,3 +169,32 @@ def test_without_smtp_mail_goes_to_the_outbox(fresh_stripe, tmp_path, monkeypatc
     registration.register_free("wb_open", "Zoé", "zoe@example.org")
     [eml] = (tmp_path / "outbox").glob("*.eml")
     assert POLICY in eml.read_text()
+
+
+def test_a_bad_address_is_refused_saying_what_to_fix(local):
+    _webinar()
+    with pytest.raises(registration.RegistrationRefused) as refused:
+        registration.register_free("wb_open", "Zoé", " zoe@example ")
+    assert str(refused.value) == (
+        "“zoe@example” is not an e-mail address. "
+        "The part after the @-sign is not valid. It should have a period."
+    )
+
+
+def test_the_sent_confirmation_escapes_the_name_and_holds_the_policy_when_paid(local):
+    stripe_local, inbox = local
+    _webinar(price=3900, currency="eur")
+    checkout = registration.start_paid_registration("wb_open", "<b>Zoé</b>", "zoe@example.org")
+    stripe_local.client().v1.payment_intents.confirm(
+        checkout.payment_intent_id, params={"payment_method": "pm_card_visa"}
+    )
+    assert registration.complete_paid_registration(
+        checkout.registrant_id, checkout.payment_intent_id
+    )
+
+    [mail] = inbox.messages
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    html = mail.get_body(preferencelist=("html",)).get_content()
+    assert "Hello <b>Zoé</b>," in text and POLICY in text
+    assert "Hello &lt;b&gt;Zoé&lt;/b&gt;," in html and "<b>Zoé</b>" not in html
+    assert POLICY in html and "€39.00 (EUR)" in html

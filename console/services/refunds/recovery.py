@@ -7,7 +7,7 @@ from console.services import audit
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, require
 from console.services.refunds import issuing
 from console.settings import StripeSettings, stripe_settings
-from console.store import db, refund_requests
+from console.store import db, refund_requests, rollups
 from console.stripe_api import gateway, mirror
 
 # Who settles open requests after a sync: the audit still names the person who asked.
@@ -30,6 +30,8 @@ def recover(actor: Actor, settings: StripeSettings | None = None) -> int:
             except (issuing.RefundRefused, gateway.StripeProblem):
                 continue
         settled += 1
+    if settled:
+        rollups.refresh()  # the pages and reports count what was settled
     return settled
 
 
@@ -69,4 +71,6 @@ def follow_pending(actor: Actor, settings: StripeSettings | None = None) -> int:
                 stripe_id=refund["id"],
             )
         moved += 1
+    if moved:
+        rollups.refresh()
     return moved
