@@ -113,27 +113,18 @@ def check_registration(webinar: Webinar, name: str, email: str) -> tuple[str, st
     return name, email
 
 
+def _save(registration: Registration) -> None:
+    with db.connect(write=True) as con:
+        catalog.save_registrations(con, [registration])
+
+
 def register_free(webinar_id: str, name: str, email: str) -> str:
     webinar = public_webinar(webinar_id)
     if not webinar.is_free:
         raise RegistrationRefused("This webinar is not free: pay by card to register.")
     name, email = check_registration(webinar, name, email)
     registrant_id = registrant_id_for(webinar_id, email)
-    with db.connect(write=True) as con:
-        catalog.save_registrations(
-            con,
-            [
-                Registration(
-                    registrant_id,
-                    webinar_id,
-                    name,
-                    email,
-                    RegistrationStatus.REGISTERED,
-                    None,
-                    datetime.now(UTC),
-                )
-            ],
-        )
+    _save(Registration(registrant_id, webinar_id, name, email, RegistrationStatus.REGISTERED))
     send_confirmation(webinar, registrant_id, name, email, None, None)
     return registrant_id
 
@@ -158,21 +149,16 @@ def start_paid_registration(
         description=webinar.title,
         idempotency_key=key,
     )
-    with db.connect(write=True) as con:
-        catalog.save_registrations(
-            con,
-            [
-                Registration(
-                    registrant_id,
-                    webinar_id,
-                    name,
-                    email,
-                    RegistrationStatus.PENDING_PAYMENT,
-                    intent["id"],
-                    datetime.now(UTC),
-                )
-            ],
+    _save(
+        Registration(
+            registrant_id,
+            webinar_id,
+            name,
+            email,
+            RegistrationStatus.PENDING_PAYMENT,
+            intent["id"],
         )
+    )
     return Checkout(
         registrant_id, intent["id"], intent["client_secret"], intent["amount"], intent["currency"]
     )

@@ -78,49 +78,29 @@ class CountryPricing:
     dispute_fee: int
 
 
-def _rate(percent: str, fixed: int) -> Rate:
-    return Rate(Decimal(percent), fixed)
+def _pricing(row: tuple) -> CountryPricing:
+    currency, *rates, conversion, dispute_fee = row
+    return CountryPricing(
+        currency,
+        *(Rate(Decimal(percent), fixed) for percent, fixed in rates),
+        Decimal(conversion),
+        dispute_fee,
+    )
 
 
-_EUROPE = CountryPricing(
-    currency="eur",
-    domestic=_rate("1.5", 25),
-    eea=_rate("1.5", 25),
-    uk=_rate("2.5", 25),
-    international=_rate("3.25", 25),
-    conversion_percent=Decimal("2"),
-    dispute_fee=2000,
-)
-PRICING: dict[str, CountryPricing] = {
+# Per account country (sources above): currency; (percent, fixed fee) for domestic, EEA, UK
+# and international cards; the conversion percent; the dispute fee.
+_EUROPE = (
+    #currency domestic     EEA          UK           international  conversion dispute
+    "eur",    ("1.5", 25), ("1.5", 25), ("2.5", 25), ("3.25", 25),  "2",       2000,
+)  # fmt: skip
+_COUNTRIES = {
     **{country: _EUROPE for country in ("FR", "DE", "IE", "NL", "ES", "IT", "BE", "AT")},
-    "GB": CountryPricing(
-        currency="gbp",
-        domestic=_rate("1.5", 20),
-        eea=_rate("2.5", 20),
-        uk=_rate("1.5", 20),
-        international=_rate("3.25", 20),
-        conversion_percent=Decimal("2"),
-        dispute_fee=2000,
-    ),
-    "US": CountryPricing(
-        currency="usd",
-        domestic=_rate("2.9", 30),
-        eea=_rate("4.4", 30),
-        uk=_rate("4.4", 30),
-        international=_rate("4.4", 30),
-        conversion_percent=Decimal("1"),
-        dispute_fee=1500,
-    ),
-    "JP": CountryPricing(
-        currency="jpy",
-        domestic=_rate("3.6", 0),
-        eea=_rate("3.6", 0),
-        uk=_rate("3.6", 0),
-        international=_rate("3.6", 0),
-        conversion_percent=Decimal("2"),
-        dispute_fee=1500,
-    ),
-}
+    "GB": ("gbp", ("1.5", 20), ("2.5", 20), ("1.5", 20), ("3.25", 20), "2", 2000),
+    "US": ("usd", ("2.9", 30), ("4.4", 30), ("4.4", 30), ("4.4", 30),  "1", 1500),
+    "JP": ("jpy", ("3.6", 0),  ("3.6", 0),  ("3.6", 0),  ("3.6", 0),   "2", 1500),
+}  # fmt: skip
+PRICING: dict[str, CountryPricing] = {country: _pricing(row) for country, row in _COUNTRIES.items()}
 
 
 def decimals(currency: str) -> int:
