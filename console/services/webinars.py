@@ -142,16 +142,25 @@ def create_webinar(actor: Actor, draft: WebinarDraft) -> str:
     require(actor, ADMIN, ORGANIZER)
     webinar = _checked(draft, _new_id())
     require_webinar_owner(actor, webinar.organizer_email)
-    with db.connect(write=True) as con:
-        catalog.save_webinars(con, [webinar])
-        audit.record(
-            con,
-            actor.email,
-            "webinar created",
-            webinar_id=webinar.webinar_id,
-            after=_audited(webinar),
-        )
+    _save(actor, "webinar created", [webinar])
     return webinar.webinar_id
+
+
+def _save(
+    actor: Actor, action: str, webinars: list[Webinar], before: Webinar | None = None
+) -> None:
+    """Save webinars and audit each, in one transaction: all of them or none."""
+    with db.connect(write=True) as con:
+        catalog.save_webinars(con, webinars)
+        for webinar in webinars:
+            audit.record(
+                con,
+                actor.email,
+                action,
+                webinar_id=webinar.webinar_id,
+                before=None if before is None else _audited(before),
+                after=_audited(webinar),
+            )
 
 
 def _audited(webinar: Webinar) -> dict:
@@ -180,16 +189,7 @@ def update_webinar(actor: Actor, webinar_id: str, draft: WebinarDraft) -> None:
     require_webinar_owner(actor, current.organizer_email)
     webinar = _checked(draft, webinar_id, keep=current)
     require_webinar_owner(actor, webinar.organizer_email)  # no handing it to someone else
-    with db.connect(write=True) as con:
-        catalog.save_webinars(con, [webinar])
-        audit.record(
-            con,
-            actor.email,
-            "webinar edited",
-            webinar_id=webinar_id,
-            before=_audited(current),
-            after=_audited(webinar),
-        )
+    _save(actor, "webinar edited", [webinar], before=current)
 
 
 def import_webinars_csv(actor: Actor, content: bytes) -> ImportResult:
@@ -240,16 +240,7 @@ def import_webinars_csv(actor: Actor, content: bytes) -> ImportResult:
         problems.append("The file has no webinar rows.")
     if problems:
         return ImportResult(problems=problems)
-    with db.connect(write=True) as con:
-        catalog.save_webinars(con, webinars)
-        for webinar in webinars:
-            audit.record(
-                con,
-                actor.email,
-                "webinar imported",
-                webinar_id=webinar.webinar_id,
-                after=_audited(webinar),
-            )
+    _save(actor, "webinar imported", webinars)
     return ImportResult(created=[w.webinar_id for w in webinars])
 
 
