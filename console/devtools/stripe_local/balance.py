@@ -172,8 +172,5 @@ routes.get("/v1/balance_transactions")(lists.handler("balance_transaction", _FIL
 routes.get("/v1/balance/history")(lists.handler("balance_transaction", _FILTERS))
 
 
-@routes.get("/v1/balance_transactions/{id}")
-@routes.get("/v1/balance/history/{id}")
-async def retrieve(request: web.Request) -> web.Response:
-    txn = store.data().get("balance_transaction", request.match_info["id"])
-    return reply(txn, request["params"])
+routes.get("/v1/balance_transactions/{id}")(lists.retriever("balance_transaction"))
+routes.get("/v1/balance/history/{id}")(lists.retriever("balance_transaction"))

@@ -39,10 +39,7 @@ async def create_customer(request: web.Request) -> web.Response:
     return reply(customer, params)
 
 
-@routes.get("/v1/customers/{id}")
-async def retrieve_customer(request: web.Request) -> web.Response:
-    customer = store.data().get("customer", request.match_info["id"])
-    return reply(customer, request["params"])
+routes.get("/v1/customers/{id}")(lists.retriever("customer"))
 
 
 routes.get("/v1/customers")(lists.handler("customer", {"email": lists.equals("email")}))

@@ -168,18 +168,10 @@ async def close_dispute(request: web.Request) -> web.Response:
     return reply(dispute, request["params"])
 
 
-@routes.get("/v1/disputes/{id}")
-async def retrieve_dispute(request: web.Request) -> web.Response:
-    dispute = store.data().get("dispute", request.match_info["id"], "dispute")
-    return reply(dispute, request["params"])
+routes.get("/v1/disputes/{id}")(lists.retriever("dispute", "dispute"))
 
 
-routes.get("/v1/disputes")(
-    lists.handler(
-        "dispute",
-        {"charge": lists.equals("charge"), "payment_intent": lists.equals("payment_intent")},
-    )
-)
+routes.get("/v1/disputes")(lists.handler("dispute", lists.by_payment()))
 
 
 @routes.post("/_config/charges/{id}/dispute")

@@ -16,7 +16,6 @@ from aiohttp import web
 from . import lists, store
 from .errors import invalid, invalid_param
 from .params import control_body
-from .render import reply
 from .shapes import fresh, make
 
 API_VERSION = "2026-10-28.endive"  # the version stripe-python 16.1 pins
@@ -112,6 +111,4 @@ async def list_events(request: web.Request) -> web.Response:
     return web.json_response(lists.page("event", request.path, params, _FILTERS))
 
 
-@routes.get("/v1/events/{id}")
-async def retrieve_event(request: web.Request) -> web.Response:
-    return reply(store.data().get("event", request.match_info["id"]), request["params"])
+routes.get("/v1/events/{id}")(lists.retriever("event"))

@@ -15,7 +15,7 @@ from aiohttp import web
 from . import store
 from .errors import StripeError, invalid, invalid_param
 from .params import as_int, as_str
-from .render import expanded
+from .render import expanded, reply
 
 Predicate = Callable[[dict[str, Any]], bool]
 Filter = Callable[[Any, str], Predicate]
@@ -110,6 +110,11 @@ def page(
     return expanded(body, expand)
 
 
+def by_payment() -> dict[str, Filter]:
+    """The filters of lists that belong to a payment (refunds, disputes)."""
+    return {"charge": equals("charge"), "payment_intent": equals("payment_intent")}
+
+
 def handler(
     object_type: str, filters: dict[str, Filter] | None = None
 ) -> Callable[[web.Request], Any]:
@@ -120,3 +125,13 @@ def handler(
         return web.json_response(body)
 
     return list_objects
+
+
+def retriever(object_type: str, param: str = "id") -> Callable[[web.Request], Any]:
+    """An aiohttp handler for GET /v1/<objects>/{id}; `param` names the id in a 404."""
+
+    async def retrieve_object(request: web.Request) -> web.Response:
+        obj = store.data().get(object_type, request.match_info["id"], param)
+        return reply(obj, request["params"])
+
+    return retrieve_object

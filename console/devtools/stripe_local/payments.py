@@ -172,10 +172,7 @@ async def create_payment_method(request: web.Request) -> web.Response:
     return reply(method, params)
 
 
-@routes.get("/v1/payment_methods/{id}")
-async def retrieve_payment_method(request: web.Request) -> web.Response:
-    method = store.data().get("payment_method", request.match_info["id"])
-    return reply(method, request["params"])
+routes.get("/v1/payment_methods/{id}")(lists.retriever("payment_method"))
 
 
 # --- charges --------------------------------------------------------------------------
@@ -540,9 +537,7 @@ def _intent(request: web.Request) -> dict[str, Any]:
     return store.data().get("payment_intent", request.match_info["id"], "intent")
 
 
-@routes.get("/v1/payment_intents/{id}")
-async def retrieve_payment_intent(request: web.Request) -> web.Response:
-    return reply(_intent(request), request["params"])
+routes.get("/v1/payment_intents/{id}")(lists.retriever("payment_intent", "intent"))
 
 
 @routes.post("/v1/payment_intents/{id}")
@@ -637,9 +632,7 @@ routes.get("/v1/charges")(
 )
 
 
-@routes.get("/v1/charges/{id}")
-async def retrieve_charge(request: web.Request) -> web.Response:
-    return reply(store.data().get("charge", request.match_info["id"], "charge"), request["params"])
+routes.get("/v1/charges/{id}")(lists.retriever("charge", "charge"))
 
 
 @routes.post("/v1/charges/{id}")

@@ -152,9 +152,7 @@ def _refund(request: web.Request) -> dict[str, Any]:
     return store.data().get("refund", request.match_info["id"], "refund")
 
 
-@routes.get("/v1/refunds/{id}")
-async def retrieve_refund(request: web.Request) -> web.Response:
-    return reply(_refund(request), request["params"])
+routes.get("/v1/refunds/{id}")(lists.retriever("refund", "refund"))
 
 
 @routes.post("/v1/refunds/{id}")
@@ -179,12 +177,7 @@ async def cancel_refund(request: web.Request) -> web.Response:
     return reply(refund, request["params"])
 
 
-routes.get("/v1/refunds")(
-    lists.handler(
-        "refund",
-        {"charge": lists.equals("charge"), "payment_intent": lists.equals("payment_intent")},
-    )
-)
+routes.get("/v1/refunds")(lists.handler("refund", lists.by_payment()))
 
 
 @routes.post("/_config/refunds/{id}/status")
