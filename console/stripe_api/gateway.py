@@ -135,6 +135,22 @@ class PaymentMetadata:
         return (intent.get("metadata") or {}).get("registrant_id")
 
 
+@dataclass(frozen=True)
+class RefundMetadata:
+    """Which console refund request a refund answers: how recovery finds a refund whose
+    answer was lost."""
+
+    request_id: str
+    requested_by: str
+
+    def to_stripe(self) -> dict[str, str]:
+        return {"console_request_id": self.request_id, "requested_by": self.requested_by}
+
+    @staticmethod
+    def request_id_of(refund: dict) -> str | None:
+        return (refund.get("metadata") or {}).get("console_request_id")
+
+
 def request(
     stripe_client: stripe.StripeClient,
     method: str,
@@ -212,11 +228,13 @@ def create_refund(
     payment_intent_id: str | None = None,
     amount: int | None = None,
     reason: str | None = None,
-    metadata: Mapping[str, str] | None = None,
+    metadata: RefundMetadata | Mapping[str, str] | None = None,
     idempotency_key: str,
     headers: Mapping[str, str] | None = None,
 ) -> dict:
     """A refund of a charge (or of a PaymentIntent's charge); everything left if no amount."""
+    if isinstance(metadata, RefundMetadata):
+        metadata = metadata.to_stripe()
     params: dict[str, Any] = {"metadata": dict(metadata or {})}
     if charge_id:
         params["charge"] = charge_id

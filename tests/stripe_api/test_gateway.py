@@ -62,3 +62,21 @@ def test_every_list_the_sync_mirrors_has_a_path():
     from console.settings import STREAMS
 
     assert {stream for stream, _table in STREAMS} <= set(gateway.LIST_PATHS)
+
+
+def test_no_other_module_names_the_refund_request_key():
+    found = [
+        f"{path.relative_to(CONSOLE)}:{node.lineno}"
+        for path in _modules()
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Constant) and node.value == "console_request_id"
+    ]
+    assert found == []
+
+
+def test_refund_metadata_names_the_console_request():
+    metadata = gateway.RefundMetadata("req_1", "ann@example.org")
+    refund = {"metadata": metadata.to_stripe()}
+    assert refund["metadata"] == {"console_request_id": "req_1", "requested_by": "ann@example.org"}
+    assert gateway.RefundMetadata.request_id_of(refund) == "req_1"
+    assert gateway.RefundMetadata.request_id_of({"metadata": None}) is None

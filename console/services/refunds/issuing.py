@@ -278,7 +278,7 @@ def drive(actor: Actor, request_id: str, settings: StripeSettings) -> RefundOutc
             charge_id=request["charge_id"],
             amount=None if request["amount"] is None else int(request["amount"]),
             reason=request["reason"],
-            metadata={"console_request_id": request_id, "requested_by": request["requested_by"]},
+            metadata=gateway.RefundMetadata(request_id, request["requested_by"]),
             idempotency_key=request["idempotency_key"],
         )
     except gateway.StripeProblem as problem:

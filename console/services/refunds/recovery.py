@@ -41,7 +41,7 @@ def _find_at_stripe(settings: StripeSettings, request: dict) -> dict | None:
         gateway.client(settings), "refunds", {"charge": request["charge_id"]}
     )
     for refund in refunds:
-        if (refund.get("metadata") or {}).get("console_request_id") == request["request_id"]:
+        if gateway.RefundMetadata.request_id_of(refund) == request["request_id"]:
             return refund
     return None
 
