@@ -14,7 +14,7 @@ from pathlib import Path
 import tenacity
 
 from console.settings import setting
-from console.store import db
+from console.store import db, outbox
 
 SEND_ATTEMPTS = 3
 
@@ -49,29 +49,10 @@ def _keep_for_retry(message: EmailMessage, key: str) -> None:
     (folder / f"{key}.eml").write_bytes(bytes(message))
 
 
-def _already_sent(key: str) -> bool:
-    with db.connect() as con:
-        row = con.execute(
-            "SELECT status FROM notifications WHERE notification_key = ?", [key]
-        ).fetchone()
-    return bool(row) and row[0] == "sent"
-
-
-def _mark(key: str, message: EmailMessage, status: str, error: str | None, tries: int) -> None:
-    with db.connect(write=True) as con:
-        con.execute(
-            "INSERT INTO notifications (notification_key, recipient, subject, status, attempts, "
-            "last_error) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (notification_key) DO UPDATE SET "
-            "status = excluded.status, attempts = notifications.attempts + excluded.attempts, "
-            "last_error = excluded.last_error, updated_at = now()",
-            [key, message["To"], message["Subject"], status, tries, error],
-        )
-
-
 def send_once(key: str, message: EmailMessage) -> bool:
     """Send unless a message with this key went out already. False if sending failed: the
     failure is recorded for admins and the caller's change (a refund, a payment) stands."""
-    if _already_sent(key):
+    if outbox.was_sent(key):
         return True
     if not message["From"]:
         message["From"] = sender()
@@ -88,13 +69,10 @@ def send_once(key: str, message: EmailMessage) -> bool:
         error = f"{problem.__class__.__name__}: {problem}"
         _keep_for_retry(message, key)
     tries = sending.statistics.get("attempt_number", 1)
-    _mark(key, message, "failed" if error else "sent", error, tries)
+    status = outbox.FAILED if error else outbox.SENT
+    outbox.record_attempt(key, message["To"], message["Subject"], status, error, tries)
     return error is None
 
 
 def failed_messages() -> list[tuple]:
-    with db.connect() as con:
-        return con.execute(
-            "SELECT notification_key, recipient, subject, attempts, last_error, updated_at "
-            "FROM notifications WHERE status = 'failed' ORDER BY updated_at DESC"
-        ).fetchall()
+    return outbox.failed()

@@ -18,10 +18,11 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
+from console.domain.email_address import normalized_email
 from console.services import audit
 from console.services.access import ADMIN, ROLES, Actor, require
 from console.settings import _secrets
-from console.store import db
+from console.store import db, sign_ins
 
 LOCK_AFTER_FAILURES = 5
 LOCK_MINUTES = 15
@@ -61,8 +62,7 @@ def add_user(email: str, role: str, password: str, by: str = "console users add"
     email = email.strip().lower()
     if role not in ROLES:
         raise ValueError(f"The role must be one of {', '.join(ROLES)}.")
-    if "@" not in email:
-        raise ValueError(f"“{email}” is not an e-mail address.")
+    email = normalized_email(email)  # EmailAddressInvalid is a ValueError
     if len(password) < MIN_PASSWORD:
         raise ValueError(f"Choose a password of at least {MIN_PASSWORD} characters.")
     users = _load_users()
@@ -84,14 +84,6 @@ def local_users() -> dict[str, str]:
     return {email: user["role"] for email, user in _load_users().items()}
 
 
-def _failures(email: str) -> tuple[int, datetime | None]:
-    with db.connect() as con:
-        row = con.execute(
-            "SELECT failures, locked_until FROM signin_failures WHERE email = ?", [email]
-        ).fetchone()
-    return (row[0], row[1]) if row else (0, None)
-
-
 def _record_failure(email: str, failures: int) -> None:
     locked_until = (
         datetime.now(UTC) + timedelta(minutes=LOCK_MINUTES)
@@ -99,11 +91,7 @@ def _record_failure(email: str, failures: int) -> None:
         else None
     )
     with db.connect(write=True) as con:
-        con.execute(
-            "INSERT INTO signin_failures VALUES (?, ?, ?) ON CONFLICT (email) DO UPDATE SET "
-            "failures = excluded.failures, locked_until = excluded.locked_until",
-            [email, failures, locked_until],
-        )
+        sign_ins.record_failure(con, email, failures, locked_until)
         audit.record(
             con,
             email,
@@ -118,7 +106,7 @@ def _slow_down(seconds: float) -> None:
 
 def sign_in(email: str, password: str) -> Actor:
     email = email.strip().lower()
-    failures, locked_until = _failures(email)
+    failures, locked_until = sign_ins.failures(email)
     if locked_until is not None and locked_until > datetime.now(UTC):
         minutes = int((locked_until - datetime.now(UTC)).total_seconds() // 60) + 1
         raise SignInRefused(
@@ -143,8 +131,7 @@ def sign_in(email: str, password: str) -> Actor:
             )
         ) from None
     if failures:
-        with db.connect(write=True) as con:
-            con.execute("DELETE FROM signin_failures WHERE email = ?", [email])
+        sign_ins.clear_failures(email)
     return Actor(email, user["role"])
 
 
@@ -155,37 +142,24 @@ def _token_hash(token: str) -> str:
 def open_session(actor: Actor) -> str:
     """A new browser-session token for the cookie; only its hash is kept."""
     token = secrets.token_urlsafe(32)
-    with db.connect(write=True) as con:
-        con.execute(
-            "INSERT INTO console_sessions VALUES (?, ?, ?, ?)",
-            [
-                _token_hash(token),
-                actor.email,
-                actor.role,
-                datetime.now(UTC) + timedelta(days=SESSION_DAYS),
-            ],
-        )
+    expires_at = datetime.now(UTC) + timedelta(days=SESSION_DAYS)
+    sign_ins.save_session(_token_hash(token), actor.email, actor.role, expires_at)
     return token
 
 
 def session_actor(token: str | None) -> Actor | None:
     if not isinstance(token, str) or not token:
         return None
-    with db.connect() as con:
-        row = con.execute(
-            "SELECT email, role FROM console_sessions WHERE token_hash = ? AND expires_at > now()",
-            [_token_hash(token)],
-        ).fetchone()
-    if row is None:
+    email = sign_ins.session_email(_token_hash(token))
+    if email is None:
         return None
-    role = local_users().get(row[0])  # a removed or re-roled account takes effect at once
-    return Actor(row[0], role) if role else None
+    role = local_users().get(email)  # a removed or re-roled account takes effect at once
+    return Actor(email, role) if role else None
 
 
 def close_session(token: str | None) -> None:
     if isinstance(token, str) and token:
-        with db.connect(write=True) as con:
-            con.execute("DELETE FROM console_sessions WHERE token_hash = ?", [_token_hash(token)])
+        sign_ins.delete_session(_token_hash(token))
 
 
 # --- OIDC (st.login): e-mail to role ---------------------------------------------------------

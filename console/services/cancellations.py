@@ -21,12 +21,11 @@ from console.mail import mailer, notifications
 from console.services import audit, refunds
 from console.services.access import Actor, require_webinar_owner
 from console.settings import StripeSettings, stripe_settings
-from console.store import catalog, db, rollups
-from console.store.catalog import ACTIVE, RegistrationStatus
+from console.store import cancellation_jobs, catalog, db, rollups
+from console.store.catalog import RegistrationStatus
 from console.stripe_api import gateway, sync_rate
 
 REQUESTS_PER_REFUND = 2  # the check at Stripe, then the refund
-DONE = ("refunded", "pending", "requires_action", "skipped_already_refunded", "cancelled")
 
 
 @dataclass
@@ -49,11 +48,7 @@ def start_cancellation(
     require_webinar_owner(actor, webinar.organizer_email)
     job_id = "job_" + uuid.uuid4().hex[:12]
     with db.connect(write=True) as con:
-        con.execute(
-            "INSERT INTO cancellation_jobs (job_id, webinar_id, session_no, reason, started_by) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [job_id, webinar_id, session_no, reason, actor.email],
-        )
+        cancellation_jobs.open_job(con, job_id, webinar_id, session_no, reason, actor.email)
         if session_no is None:
             catalog.cancel_webinar(con, webinar_id)
         else:
@@ -71,60 +66,14 @@ def start_cancellation(
 
 
 def unfinished_job(webinar_id: str) -> str | None:
-    with db.connect() as con:
-        row = con.execute(
-            "SELECT job_id FROM cancellation_jobs WHERE webinar_id = ? AND finished_at IS NULL "
-            "ORDER BY started_at DESC LIMIT 1",
-            [webinar_id],
-        ).fetchone()
-    return row[0] if row else None
+    return cancellation_jobs.unfinished_job(webinar_id)
 
 
 def _job(job_id: str) -> tuple[str, str | None]:
-    with db.connect() as con:
-        row = con.execute(
-            "SELECT webinar_id, reason FROM cancellation_jobs WHERE job_id = ?", [job_id]
-        ).fetchone()
+    row = cancellation_jobs.load_job(job_id)
     if row is None:
         raise LookupError(f"There is no cancellation job {job_id}.")
     return row
-
-
-def _work(job_id: str, webinar_id: str, livemode: bool) -> tuple[list[dict], list[dict]]:
-    """Paid charges and unpaid registrations still to handle (done items are skipped)."""
-    with db.connect() as con:
-        charges = (
-            con.execute(
-                """
-            SELECT p.charge_id, p.name, p.email, p.currency, p.amount_paid, p.amount_refunded
-            FROM paid_charges p
-            WHERE p.webinar_id = ? AND p.livemode = ?
-              AND p.charge_id NOT IN (SELECT item_key FROM cancellation_items
-                                      WHERE job_id = ? AND list_contains(?, outcome))
-            ORDER BY p.created
-            """,
-                [webinar_id, livemode, job_id, list(DONE)],
-            )
-            .df()
-            .to_dict("records")
-        )
-        unpaid = (
-            con.execute(
-                """
-            SELECT r.registrant_id, r.name, r.email, r.status FROM registrants r
-            WHERE r.webinar_id = ? AND list_contains(?, r.status)
-              AND r.registrant_id NOT IN (SELECT item_key FROM cancellation_items
-                                          WHERE job_id = ?)
-              AND NOT EXISTS (SELECT 1 FROM paid_charges p WHERE p.webinar_id = r.webinar_id
-                              AND lower(p.email) = lower(r.email))
-            ORDER BY r.registered_at
-            """,
-                [webinar_id, list(ACTIVE), job_id],
-            )
-            .df()
-            .to_dict("records")
-        )
-    return charges, unpaid
 
 
 def _save_item(
@@ -139,25 +88,11 @@ def _save_item(
     detail: str | None,
     refund_id: str | None,
 ) -> None:
-    with db.connect(write=True) as con:
-        con.execute(
-            "INSERT INTO cancellation_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (job_id, item_key) DO UPDATE SET amount_refunded = "
-            "excluded.amount_refunded, outcome = excluded.outcome, detail = excluded.detail, "
-            "stripe_refund_id = excluded.stripe_refund_id",
-            [job_id, key, name, email, charge_id, currency, amount, outcome, detail, refund_id],
+    cancellation_jobs.save_item(
+        cancellation_jobs.Item(
+            job_id, key, name, email, charge_id, currency, amount, outcome, detail, refund_id
         )
-
-
-def _counts(job_id: str) -> dict[str, int]:
-    with db.connect() as con:
-        return dict(
-            con.execute(
-                "SELECT outcome, count(*) FROM cancellation_items WHERE "
-                "job_id = ? GROUP BY outcome",
-                [job_id],
-            ).fetchall()
-        )
+    )
 
 
 def run_cancellation(
@@ -172,8 +107,8 @@ def run_cancellation(
     webinar_id, reason = _job(job_id)
     webinar = catalog.load_webinar(webinar_id)
     require_webinar_owner(actor, webinar.organizer_email)
-    charges, unpaid = _work(job_id, webinar_id, settings.livemode)
-    before = _counts(job_id)
+    charges, unpaid = cancellation_jobs.work_left(job_id, webinar_id, settings.livemode)
+    before = cancellation_jobs.outcome_counts(job_id)
     progress = JobProgress(
         total=sum(before.values()) + len(charges) + len(unpaid), done=sum(before.values())
     )
@@ -199,10 +134,7 @@ def run_cancellation(
     finally:
         rollups.refresh()  # what was refunded shows on the pages, even after a stop
     if progress.failed == 0:
-        with db.connect(write=True) as con:
-            con.execute(
-                "UPDATE cancellation_jobs SET finished_at = now() WHERE job_id = ?", [job_id]
-            )
+        cancellation_jobs.finish_job(job_id)
     return progress
 
 
@@ -303,11 +235,7 @@ def _cancel_unpaid(
 
 
 def job_summary(job_id: str) -> pd.DataFrame:
-    return db.query_frame(
-        "SELECT name, email, charge_id, currency, amount_refunded, outcome, detail, "
-        "stripe_refund_id FROM cancellation_items WHERE job_id = ? ORDER BY outcome, email",
-        [job_id],
-    )
+    return cancellation_jobs.items_frame(job_id)
 
 
 def job_summary_csv(job_id: str) -> bytes:

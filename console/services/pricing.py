@@ -13,7 +13,7 @@ from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, require, r
 from console.services.connection import require_verified_account
 from console.services.webinars import get_webinar
 from console.settings import StripeSettings
-from console.store import catalog, db
+from console.store import catalog, db, price_changes
 
 
 @dataclass(frozen=True)
@@ -66,17 +66,12 @@ def save_price(actor: Actor, change: PriceChange, settings: StripeSettings | Non
         check_chargeable(change.new_amount, change.new_currency or "")
     with db.connect(write=True) as con:
         catalog.set_price(con, change.webinar_id, change.new_amount, change.new_currency)
-        con.execute(
-            "INSERT INTO price_changes (webinar_id, changed_by, old_amount, old_currency, "
-            "new_amount, new_currency) VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                change.webinar_id,
-                actor.email,
-                webinar.price_amount,
-                webinar.price_currency,
-                change.new_amount,
-                change.new_currency,
-            ],
+        price_changes.record_change(
+            con,
+            change.webinar_id,
+            actor.email,
+            old=(webinar.price_amount, webinar.price_currency),
+            new=(change.new_amount, change.new_currency),
         )
         audit.record(
             con,
@@ -93,8 +88,4 @@ def save_price(actor: Actor, change: PriceChange, settings: StripeSettings | Non
 def price_history(actor: Actor, webinar_id: str) -> pd.DataFrame:
     require(actor, ADMIN, ORGANIZER, FINANCE)
     get_webinar(actor, webinar_id)  # scope check
-    return db.query_frame(
-        "SELECT changed_at, changed_by, old_amount, old_currency, new_amount, new_currency "
-        "FROM price_changes WHERE webinar_id = ? ORDER BY changed_at DESC",
-        [webinar_id],
-    )
+    return price_changes.of_webinar(webinar_id)

@@ -21,11 +21,10 @@ from __future__ import annotations
 import fcntl
 import json
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 import stripe
 import tenacity
@@ -38,7 +37,7 @@ from console.settings import (
     StripeSettings,
     stripe_settings,
 )
-from console.store import db, rollups
+from console.store import db, rollups, sync_state
 from console.stripe_api import gateway, mirror, sync_rate
 from console.stripe_api.sync_windows import (
     FLOOR,
@@ -166,32 +165,11 @@ class _Session:
         return WindowReader(windows, fetch, self.workers, self.governor.wanted_in_flight)
 
 
-# --- state -------------------------------------------------------------------------
+# --- state: the cursors and runs are kept by store/sync_state.py ---------------------------
 
 
-def _read_state(livemode: bool) -> dict[str, str]:
-    with db.connect() as con:
-        rows = con.execute(
-            "SELECT name, value FROM sync_state WHERE livemode = ?", [livemode]
-        ).fetchall()
-    return dict(rows)
-
-
-def _set_state(con, livemode: bool, name: str, value: str | None) -> None:
-    con.execute(
-        "INSERT INTO sync_state (livemode, name, value, updated_at) VALUES (?, ?, ?, now()) "
-        "ON CONFLICT (livemode, name) DO UPDATE SET value = excluded.value, "
-        "updated_at = excluded.updated_at",
-        [livemode, name, value],
-    )
-
-
-def _clear_backfill_state(con, livemode: bool) -> None:
-    con.execute(
-        "DELETE FROM sync_state WHERE livemode = ? AND (name LIKE 'backfill:%' "
-        "OR name = 'backfill_anchor')",
-        [livemode],
-    )
+# tests/stripe_api/test_sync_parallel.py writes a cursor left by an older release through it.
+_set_state = sync_state.set_state
 
 
 def _write(session: _Session, batch: mirror.Batch, state: dict[str, str | None]) -> None:
@@ -199,7 +177,7 @@ def _write(session: _Session, batch: mirror.Batch, state: dict[str, str | None])
     with db.connect(write=True) as con:
         batch.write(con)
         for name, value in state.items():
-            _set_state(con, session.livemode, name, value)
+            sync_state.set_state(con, session.livemode, name, value)
 
 
 # --- run bookkeeping -------------------------------------------------------------------
@@ -223,30 +201,8 @@ def _exclusive_run(settings: StripeSettings) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _start_run(livemode: bool, mode: str) -> str:
-    run_id = uuid.uuid4().hex
-    with db.connect(write=True) as con:
-        con.execute(
-            "INSERT INTO sync_runs (run_id, livemode, mode, started_at, status) "
-            "VALUES (?, ?, ?, now(), 'running')",
-            [run_id, livemode, mode],
-        )
-    return run_id
-
-
 def _finish_run(run_id: str, progress: SyncProgress, error: str | None) -> None:
-    with db.connect(write=True) as con:
-        con.execute(
-            "UPDATE sync_runs SET finished_at = now(), status = ?, objects = ?, requests = ?, "
-            "error = ? WHERE run_id = ?",
-            [
-                "failed" if error else "succeeded",
-                progress.objects,
-                progress.requests,
-                error,
-                run_id,
-            ],
-        )
+    sync_state.finish_run(run_id, progress.objects, progress.requests, error)
 
 
 # --- backfill ----------------------------------------------------------------------------
@@ -272,11 +228,13 @@ def _take_anchor(session: _Session, state: dict[str, str]) -> dict:
         "until": now + 1,
     }
     with db.connect(write=True) as con:
-        _clear_backfill_state(con, session.livemode)
-        _set_state(con, session.livemode, "backfill_anchor", json.dumps(anchor))
+        sync_state.clear_backfill_state(con, session.livemode)
+        sync_state.set_state(con, session.livemode, "backfill_anchor", json.dumps(anchor))
         for stream, _table in STREAMS:
             window = Window(stream, FLOOR, anchor["until"])
-            _set_state(con, session.livemode, f"backfill:{stream}", windows_to_json([window]))
+            sync_state.set_state(
+                con, session.livemode, f"backfill:{stream}", windows_to_json([window])
+            )
     return anchor
 
 
@@ -328,14 +286,16 @@ def _read_windows(session: _Session, windows: list[Window]) -> None:
 
 def _backfill(session: _Session, state: dict[str, str]) -> None:
     anchor = _take_anchor(session, state)
-    state = _read_state(session.livemode)
+    state = sync_state.read_state(session.livemode)
     session.report(phase="backfill")
     _read_windows(session, _open_windows(state, anchor))
     with db.connect(write=True) as con:
-        _clear_backfill_state(con, session.livemode)
-        _set_state(con, session.livemode, "events_cursor", str(anchor["events"]))
-        _set_state(con, session.livemode, "events_read_at", str(int(time.time())))
-        _set_state(con, session.livemode, "balance_cursor", str(anchor["balance_transactions"]))
+        sync_state.clear_backfill_state(con, session.livemode)
+        sync_state.set_state(con, session.livemode, "events_cursor", str(anchor["events"]))
+        sync_state.set_state(con, session.livemode, "events_read_at", str(int(time.time())))
+        sync_state.set_state(
+            con, session.livemode, "balance_cursor", str(anchor["balance_transactions"])
+        )
 
 
 # --- incremental -------------------------------------------------------------------------
@@ -502,13 +462,13 @@ def run_sync(
     except (gateway.StripeNotConfigured, ValueError) as problem:
         raise SyncError(str(problem)) from None
     with _exclusive_run(settings):
-        state = _read_state(session.livemode)
+        state = sync_state.read_state(session.livemode)
         mode = "full" if full or _needs_backfill(state) else "incremental"
         if full and "backfill_anchor" not in state:
             with db.connect(write=True) as con:
-                _clear_backfill_state(con, session.livemode)
+                sync_state.clear_backfill_state(con, session.livemode)
             state = {k: v for k, v in state.items() if not k.startswith("backfill:")}
-        run_id = _start_run(session.livemode, mode)
+        run_id = sync_state.start_run(session.livemode, mode)
         started = time.monotonic()
         try:
             if mode == "full":
@@ -539,26 +499,11 @@ def run_sync(
 
 def last_run(livemode: bool) -> dict | None:
     """The latest sync run for this mode, for status displays."""
-    with db.connect() as con:
-        row = con.execute(
-            "SELECT run_id, mode, started_at, finished_at, status, objects, requests, error "
-            "FROM sync_runs WHERE livemode = ? ORDER BY started_at DESC LIMIT 1",
-            [livemode],
-        ).fetchone()
-    if row is None:
-        return None
-    keys = ("run_id", "mode", "started_at", "finished_at", "status", "objects", "requests", "error")
-    return dict(zip(keys, row, strict=True))
+    return sync_state.last_run(livemode)
 
 
 def last_success_at(livemode: bool) -> datetime | None:
-    with db.connect() as con:
-        row = con.execute(
-            "SELECT max(finished_at) FROM sync_runs WHERE livemode = ? AND status = 'succeeded'",
-            [livemode],
-        ).fetchone()
-    value = row[0] if row else None
-    return value.astimezone(UTC) if value else None
+    return sync_state.last_success_at(livemode)
 
 
 def sync_in_progress() -> bool:
@@ -577,12 +522,7 @@ def sync_in_progress() -> bool:
 
 def recent_runs(livemode: bool, limit: int = 20):
     """The latest runs, newest first; a 'running' run nobody is running was interrupted."""
-    with db.connect() as con:
-        runs = con.execute(
-            "SELECT started_at, finished_at, mode, status, objects, requests, error "
-            "FROM sync_runs WHERE livemode = ? ORDER BY started_at DESC LIMIT ?",
-            [livemode, limit],
-        ).df()
+    runs = sync_state.recent_runs(livemode, limit)
     if not sync_in_progress():
-        runs.loc[runs["status"] == "running", "status"] = "interrupted"
+        runs.loc[runs["status"] == sync_state.RUNNING, "status"] = "interrupted"
     return runs
