@@ -66,6 +66,7 @@ _open_files: dict[Path, _OpenFile] = {}
 _initialised: set[Path] = set()
 _migrating = threading.Lock()
 _closer: threading.Thread | None = None
+_exiting = threading.Event()
 
 
 def _is_lock_conflict(error: duckdb.Error) -> bool:
@@ -97,8 +98,7 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
 def _close_idle_files() -> None:
     """Runs in the background while any file is open."""
     global _closer
-    while True:
-        time.sleep(IDLE_CLOSE_SECONDS / 2)
+    while not _exiting.wait(IDLE_CLOSE_SECONDS / 2):
         with _guard:
             now = time.monotonic()
             for path, held in list(_open_files.items()):
@@ -137,6 +137,12 @@ def _release(path: Path) -> None:
 
 @atexit.register
 def _close_all() -> None:
+    # Stop the closer first: a daemon thread still inside DuckDB when the interpreter
+    # finalizes aborts the process ("FATAL: exception not rethrown").
+    _exiting.set()
+    closer = _closer
+    if closer is not None:
+        closer.join(timeout=5)
     with _guard:
         for held in _open_files.values():
             held.con.close()
