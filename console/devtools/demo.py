@@ -25,9 +25,9 @@ from datetime import UTC, datetime, timedelta
 
 from faker import Faker
 
+from console.domain.catalog import Registration, Session, Webinar
 from console.settings import StripeSettings, stripe_settings
 from console.store import catalog, db
-from console.store.catalog import Registration, Session, Webinar
 from console.stripe_api import gateway
 
 SEED = 2026

@@ -8,8 +8,8 @@ from email.message import EmailMessage
 import icalendar
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from console.domain.catalog import Webinar
 from console.domain.money import format_money
-from console.store.catalog import Webinar
 
 # Card refunds reach the card in 5 to 10 business days (Stripe's documentation).
 REFUND_ARRIVAL = "5 to 10 business days"

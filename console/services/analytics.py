@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from console.domain.catalog import SEATED
 from console.formatting.csv_export import to_csv_bytes
 from console.services.access import (
     ADMIN,
@@ -24,7 +25,6 @@ from console.services.access import (
     require,
 )
 from console.store import db
-from console.store.catalog import SEATED
 
 GRAINS = ("day", "week", "month")
 DASHBOARD = "https://dashboard.stripe.com"

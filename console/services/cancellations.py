@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from console.domain.catalog import RegistrationStatus
 from console.formatting.csv_export import to_csv_bytes
 from console.mail import mailer, notifications
 from console.services import audit, refunds
 from console.services.access import Actor, require_webinar_owner
 from console.settings import StripeSettings, stripe_settings
 from console.store import cancellation_jobs, catalog, db, rollups
-from console.store.catalog import RegistrationStatus
 from console.stripe_api import gateway, sync_rate
 
 REQUESTS_PER_REFUND = 2  # the check at Stripe, then the refund

@@ -13,11 +13,11 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from console.domain.catalog import SEATED, Registration, RegistrationStatus, Webinar
 from console.domain.email_address import EmailAddressInvalid, normalized_email
 from console.mail import mailer, notifications
 from console.settings import StripeSettings, stripe_settings
 from console.store import catalog, db
-from console.store.catalog import SEATED, Registration, RegistrationStatus, Webinar
 from console.stripe_api import gateway
 
 # Stripe's test cards, listed on the registration page in test mode.

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
+from console.domain.catalog import SEATED, Session, Webinar
 from console.domain.email_address import EmailAddressInvalid, normalized_email
 from console.domain.money import MoneyError
 from console.services import audit
@@ -25,7 +26,6 @@ from console.services.access import (
     require_webinar_owner,
 )
 from console.store import catalog, db
-from console.store.catalog import SEATED, Session, Webinar
 
 MAX_TITLE = 200
 SESSION_LINE = re.compile(

@@ -8,8 +8,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from console.domain.catalog import (  # noqa: F401 - the types of the rows this module writes
-    ACTIVE,
+from console.domain.catalog import (
     SEATED,
     Registration,
     RegistrationStatus,

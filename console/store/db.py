@@ -136,13 +136,17 @@ def _release(path: Path) -> None:
 
 
 @atexit.register
-def _close_all() -> None:
+def _at_exit() -> None:
     # Stop the closer first: a daemon thread still inside DuckDB when the interpreter
     # finalizes aborts the process ("FATAL: exception not rethrown").
     _exiting.set()
     closer = _closer
     if closer is not None:
         closer.join(timeout=5)
+    _close_all()
+
+
+def _close_all() -> None:
     with _guard:
         for held in _open_files.values():
             held.con.close()

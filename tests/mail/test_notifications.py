@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 import icalendar
 import pytest
 
+from console.domain.catalog import Session, Webinar
 from console.mail.notifications import (
     cancellation_message,
     confirmation_message,
     refund_message,
 )
-from console.store.catalog import Session, Webinar
 
 POLICY = "Cancellation and refund policy: " + "a full refund up to 7 days before; " * 8
 

@@ -10,11 +10,12 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from console.domain.catalog import Registration, Webinar
 from console.domain.money import format_money
 from console.services import analytics, reports
 from console.services.access import ADMIN, Actor
 from console.store import db
-from console.store.catalog import Registration, Webinar, save_registrations, save_webinars
+from console.store.catalog import save_registrations, save_webinars
 from console.stripe_api import sync
 from tests import REPO
 from tests.payments import all_objects, pay, refund, stripe_revenue

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from console.domain.catalog import Webinar
 from console.services import (
     analytics,
     audit,
@@ -20,7 +21,7 @@ from console.services import (
 )
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, PermissionDenied
 from console.store import db
-from console.store.catalog import Webinar, save_webinars
+from console.store.catalog import save_webinars
 from console.stripe_api import sync
 from tests import REPO
 from tests.payments import pay

@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 import icalendar
 import pytest
 
+from console.domain.catalog import Session, Webinar
 from console.mail import mailer
 from console.services import registration
 from console.store import db
-from console.store.catalog import Session, Webinar, save_webinars
+from console.store.catalog import save_webinars
 from console.stripe_api import sync
 from tests.payments import all_objects
 

@@ -6,9 +6,9 @@ import os
 import subprocess
 import sys
 
+from console.domain.catalog import Webinar
 from console.services import reports
 from console.store import catalog, db
-from console.store.catalog import Webinar
 from tests import REPO
 from tests.benchmarks.run import start_page_server
 

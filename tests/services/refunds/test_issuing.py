@@ -6,11 +6,12 @@ import threading
 
 import pytest
 
+from console.domain.catalog import Registration, Webinar
 from console.services import cancellations, refunds
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, PermissionDenied
 from console.services.refunds import issuing
 from console.store import db
-from console.store.catalog import Registration, Webinar, save_registrations, save_webinars
+from console.store.catalog import save_registrations, save_webinars
 from console.stripe_api import gateway, sync
 from tests.payments import all_objects, pay
 
