@@ -7,6 +7,7 @@ import json
 import os
 import sys
 
+from console.formatting.csv_export import to_csv_bytes
 from console.formatting.presentation import with_formatted_money
 from console.services import reports
 
@@ -140,7 +141,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(reports.records(frame), ensure_ascii=False, indent=1))
     elif args.format == "csv":
-        frame.to_csv(sys.stdout, index=False)
+        sys.stdout.write(to_csv_bytes(frame).decode("utf-8"))
     else:
         print(_table(frame, args.name))
     return 0

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SECRETS_FILE = Path(".streamlit/secrets.toml")
@@ -41,7 +41,7 @@ STALE_AFTER_SECONDS = 6 * 3600
 
 @dataclass(frozen=True)
 class StripeSettings:
-    api_key: str | None
+    api_key: str | None = field(repr=False)  # a secret: never in a log or a traceback
     api_base: str
     publishable_key: str | None = None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from babel.numbers import format_decimal
+
 LOCALES = {"en": "English", "fr": "Français"}
 
 _LABELS: dict[str, tuple[str, str]] = {
@@ -67,8 +69,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "stripe_balance": ("Stripe balance", "Solde Stripe"),
     "difference": ("Difference", "Écart"),
     "first_rows": (
-        "Showing the first {shown:,} of {total:,}: search to narrow, or download the CSV for all.",
-        "Les {shown:,} premiers sur {total:,} : affinez la recherche, ou téléchargez le CSV.",
+        "Showing the first {shown} of {total}: search to narrow, or download the CSV for all.",
+        "Les {shown} premiers sur {total} : affinez la recherche, ou téléchargez le CSV.",
     ),
     # filters
     "period": ("Period", "Période"),
@@ -137,4 +139,11 @@ def t(key: str, locale: str = "en", **values: object) -> str:
     """The label for `key` in `locale`, with {placeholders} filled."""
     english, french = _LABELS[key]
     text = french if locale == "fr" else english
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    # Counts as the language writes them: 1,000 in English, 1 000 in French.
+    shown = {
+        name: format_decimal(value, locale=locale) if isinstance(value, int) else value
+        for name, value in values.items()
+    }
+    return text.format(**shown)

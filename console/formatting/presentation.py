@@ -50,7 +50,12 @@ def formatted_money(
 
 def with_formatted_money(frame: pd.DataFrame, report: str, locale: str = "en") -> pd.DataFrame:
     """A report's frame for people, blanks for missing values."""
-    return formatted_money(frame, MONEY_COLUMNS[report], locale).fillna("")
+    present = {
+        column: currency
+        for column, currency in MONEY_COLUMNS[report].items()
+        if column in frame.columns  # the CLI's registrants report has no refund_pending
+    }
+    return formatted_money(frame, present, locale).fillna("")
 
 
 def price_text(amount: object, currency: object, locale: str = "en") -> str:

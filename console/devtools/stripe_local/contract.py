@@ -591,6 +591,8 @@ def _empty_message(name: str) -> str:
 
 def _must_be(node: _Enum) -> str:
     values = sorted(map(_wire, node.values - {""}))
+    if not values:  # only "" (e.g. metadata="" unsets all of it)
+        return "an empty string"
     return f"one of {_one_of(values)}" if len(values) > 1 else values[0]
 
 

@@ -14,9 +14,10 @@ _KEY = re.compile(r"([^\[\]]+)|\[([^\[\]]*)\]")
 
 
 def _listify(value: Any) -> Any:
-    """{"0": a, "1": b} -> [a, b]: stripe-python encodes arrays as types[0]=a&types[1]=b."""
+    """{"0": a, "1": b} -> [a, b]: stripe-python encodes arrays as types[0]=a&types[1]=b.
+    Metadata is always a hash, whatever its keys ("2024" is a key, not an index)."""
     if isinstance(value, dict):
-        value = {key: _listify(item) for key, item in value.items()}
+        value = {key: item if key == "metadata" else _listify(item) for key, item in value.items()}
         if value and all(key.isdigit() for key in value):
             return [value[key] for key in sorted(value, key=int)]
     return value
