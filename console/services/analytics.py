@@ -218,7 +218,10 @@ def filter_choices(actor: Actor, livemode: bool) -> FilterChoices:
             ).fetchall()
         ]
         first_day, last_day = con.execute(
-            "SELECT min(day), max(day) FROM revenue_daily WHERE livemode = ?", [livemode]
+            "SELECT min(d.day), max(d.day) FROM revenue_daily d LEFT JOIN webinars w "  # noqa: S608
+            f"USING (webinar_id) WHERE d.livemode = $livemode "
+            f"AND {in_scope('w.organizer_email')}",
+            scope,
         ).fetchone()
     return FilterChoices(dict(webinars), organizers, currencies, first_day, last_day)
 

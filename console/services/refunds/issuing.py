@@ -371,4 +371,7 @@ def new_request_id() -> str:
 def requests_of_webinar(actor: Actor, webinar_id: str) -> pd.DataFrame:
     """The console's refund requests for a webinar, with their state at Stripe."""
     require(actor, ADMIN, ORGANIZER, FINANCE)
+    if actor.role == ORGANIZER:  # an organizer reads the requests of their own webinars
+        webinar = catalog.load_webinar(webinar_id)
+        require_webinar_owner(actor, webinar.organizer_email if webinar else "")
     return refund_requests.of_webinar(webinar_id)

@@ -50,9 +50,12 @@ def follow_pending(actor: Actor, settings: StripeSettings | None = None) -> int:
     """Ask Stripe about refunds still in flight; record those that have moved on."""
     require(actor, ADMIN, ORGANIZER, FINANCE)
     settings = settings or stripe_settings()
+    in_flight = refund_requests.in_flight(settings.livemode)
+    if not in_flight:
+        return 0  # nothing to ask: no Stripe key needed either
     moved = 0
     client = gateway.client(settings)
-    for request_id, refund_id in refund_requests.in_flight(settings.livemode):
+    for request_id, refund_id in in_flight:
         refund = gateway.retrieve_refund(client, refund_id)
         if refund["status"] in refund_requests.IN_FLIGHT:
             continue
