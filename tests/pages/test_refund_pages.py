@@ -11,7 +11,7 @@ from console.store import db
 from console.stripe_api import sync
 from tests import REPO
 from tests.payments import all_objects, pay
-from tests.services.refunds.test_issuing import _snapshot, _webinar
+from tests.services.refunds.support import priced_webinar, snapshot
 
 APP = REPO / "streamlit_app.py"
 
@@ -25,7 +25,7 @@ def _clear_streamlit_caches():
 
 @pytest.fixture
 def shop(fresh_stripe, smtp_server):
-    _webinar()
+    priced_webinar()
     # A US account: these USD payments settle as they are, so the figures below are exact.
     fresh_stripe.config("account", country="US", default_currency="usd")
     client = fresh_stripe.client()
@@ -79,7 +79,7 @@ def test_partial_refund_with_confirmation(shop):
 
 
 def test_a_jpy_payments_fee_shows_in_the_settlement_currency(fresh_stripe, smtp_server):
-    _webinar(price=5000, currency="jpy")  # a French account (the default) settles in EUR
+    priced_webinar(price=5000, currency="jpy")  # a French account (the default) settles in EUR
     client = fresh_stripe.client()
     pay(client, "wb_r", 5000, "jpy", card="pm_card_jp", email="ken@example.org", name="Ken")
     sync.run_sync()
@@ -107,7 +107,7 @@ def test_a_jpy_payments_fee_shows_in_the_settlement_currency(fresh_stripe, smtp_
 
 def test_refund_above_what_remains_is_refused_and_writes_nothing(shop):
     client, _inbox = shop
-    before = _snapshot()
+    before = snapshot()
     app = _registrants_page()
     app.radio(key="refund_kind").set_value("partial").run()
     app.text_input(key="refund_amount").input("60")
@@ -115,7 +115,7 @@ def test_refund_above_what_remains_is_refused_and_writes_nothing(shop):
 
     assert "At most $49.00 can still be refunded" in app.error[0].value
     assert "confirm_refund" not in [b.key for b in app.button]
-    assert _snapshot() == before
+    assert snapshot() == before
     assert all_objects(client, "refunds") == []
 
 

@@ -1,0 +1,92 @@
+"""Refunds whose answer was lost, or that Stripe left pending, settled later
+(console/services/refunds/recovery.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from console.services import refunds
+from console.services.refunds import issuing
+from console.store import db
+from tests.services.refunds.support import (
+    ADMIN_ACTOR,
+    pay_and_sync,
+    refund_now,
+    stripe_refunds,
+)
+
+
+def test_crash_after_stripe_answers_then_recovery_records_the_one_refund(shop, monkeypatch):
+    _local, client, inbox = shop
+    [charge] = pay_and_sync(client)
+    real_record = issuing.record
+
+    def crash(request, refund):
+        raise SystemExit("power cut")  # after Stripe's answer, before the database write
+
+    monkeypatch.setattr(issuing, "record", crash)
+    request_id = refunds.new_request_id()
+    plan = refunds.plan_refund(ADMIN_ACTOR, charge, "12")
+    with pytest.raises(SystemExit):
+        refunds.issue_refund(ADMIN_ACTOR, request_id, plan)
+    assert len(stripe_refunds(client)) == 1
+    with db.connect() as con:
+        assert con.execute("SELECT status FROM refund_requests").fetchone() == ("requested",)
+    with pytest.raises(refunds.RefundInProgress):  # the lock holds until it is settled
+        refund_now(charge, "1")
+
+    monkeypatch.setattr(issuing, "record", real_record)
+    assert refunds.recover(ADMIN_ACTOR) == 1
+
+    assert len(stripe_refunds(client)) == 1
+    with db.connect() as con:
+        assert con.execute("SELECT status, amount FROM refund_requests").fetchone() == (
+            "succeeded",
+            1200,
+        )
+        assert con.execute("SELECT count(*) FROM charge_locks").fetchone() == (0,)
+    assert refunds.issue_refund(ADMIN_ACTOR, request_id, plan).status == "succeeded"
+    assert len(stripe_refunds(client)) == 1 and len(inbox.messages) == 1
+
+
+def test_a_pending_refund_is_followed_until_it_succeeds(shop):
+    local, client, _inbox = shop
+    card = client.v1.payment_methods.create(
+        params={
+            "type": "card",
+            "card": {"number": "4000000000007726", "exp_month": 12, "exp_year": 2030, "cvc": "123"},
+        }
+    )
+    [charge] = pay_and_sync(client, card=card.id)
+    outcome = refund_now(charge, None)
+    assert outcome.status == "pending"
+    assert refunds.follow_pending(ADMIN_ACTOR) == 0
+
+    local.config(f"/_config/refunds/{outcome.stripe_refund_id}/status", status="succeeded")
+
+    assert refunds.follow_pending(ADMIN_ACTOR) == 1
+    with db.connect() as con:
+        assert con.execute("SELECT status FROM refund_requests").fetchone() == ("succeeded",)
+        assert con.execute("SELECT status FROM stripe_refunds").fetchone() == ("succeeded",)
+
+
+def test_the_next_sync_settles_a_refund_whose_answer_was_lost(shop, monkeypatch, capsys):
+    from console import cli
+
+    _local, client, _inbox = shop
+    [charge] = pay_and_sync(client)
+    real_record = issuing.record
+
+    def crash(request, refund):
+        raise SystemExit("crash")
+
+    monkeypatch.setattr(issuing, "record", crash)
+    with pytest.raises(SystemExit):
+        refund_now(charge, "5")
+    monkeypatch.setattr(issuing, "record", real_record)
+
+    assert cli.main(["sync"]) == 0
+
+    with db.connect() as con:
+        assert con.execute("SELECT status FROM refund_requests").fetchone() == ("succeeded",)
+    assert len(stripe_refunds(client)) == 1
