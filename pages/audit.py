@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from console.formatting.csv_export import to_csv_bytes
 from console.services import audit
 from console.services.access import ADMIN
 from console.ui.auth import page_guard
+from console.ui.tables import csv_download, table
 
 actor = page_guard(ADMIN)
 st.title("Audit log")
@@ -20,11 +20,5 @@ action = columns[1].selectbox(
 webinar = columns[2].text_input("Webinar id", key="audit_webinar")
 entries = audit.search(actor, who=who, action=action, webinar_id=webinar)
 st.caption(f"{len(entries):,} entries. Entries cannot be edited or deleted.")
-st.dataframe(entries, hide_index=True, width="stretch")
-st.download_button(
-    "Download CSV",
-    to_csv_bytes(entries),
-    file_name="audit_log.csv",
-    mime="text/csv",
-    key="audit_csv",
-)
+table(entries)
+csv_download(entries, "audit_log.csv", key="audit_csv", label="Download CSV")

@@ -8,6 +8,7 @@ from console.settings import stripe_settings
 from console.stripe_api import sync
 from console.ui.auth import page_guard
 from console.ui.common import locale, mode_banner, sync_now_button
+from console.ui.tables import table, when_column
 
 actor = page_guard(ADMIN, FINANCE)
 lang = locale()
@@ -30,17 +31,11 @@ cards[1].metric(t("objects", lang), f"{int(last['objects']):,}")
 cards[2].metric(t("requests", lang), f"{int(last['requests']):,}")
 if last["status"] == "failed":
     st.error(t("sync_failed", lang, reason=last["error"]))
-st.dataframe(
+table(
     runs,
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "started_at": st.column_config.DatetimeColumn(
-            "Started (UTC)", format="YYYY-MM-DD HH:mm:ss"
-        ),
-        "finished_at": st.column_config.DatetimeColumn(
-            "Finished (UTC)", format="YYYY-MM-DD HH:mm:ss"
-        ),
+    {
+        "started_at": when_column("Started (UTC)", seconds=True),
+        "finished_at": when_column("Finished (UTC)", seconds=True),
         "objects": t("objects", lang),
         "requests": t("requests", lang),
     },

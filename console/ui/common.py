@@ -1,8 +1,12 @@
-"""Streamlit pieces every page shares: language, mode banner, freshness, cached reads, sync."""
+"""Streamlit pieces every page shares: the opening, language, mode banner, freshness,
+cached reads, sync."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
+from typing import NoReturn
 
 import pandas as pd
 import streamlit as st
@@ -14,6 +18,7 @@ from console.services.access import Actor
 from console.settings import STALE_AFTER_SECONDS, StripeSettings, stripe_settings
 from console.store import db, rollups
 from console.stripe_api import sync
+from console.ui.auth import page_guard
 
 
 def locale() -> str:
@@ -114,3 +119,41 @@ def sync_now_button(actor: Actor, key: str) -> None:
         st.warning(warning)
     cached.clear()
     st.success(t("sync_done", locale(), summary=result.summary()))
+
+
+@dataclass
+class DataPage:
+    """Who opened a page of figures, with which Stripe settings, in which language."""
+
+    actor: Actor
+    settings: StripeSettings
+    lang: str
+
+    @cached_property
+    def version(self) -> str:
+        return data_version(self.settings.livemode)
+
+    def read(self, function_name: str, *args) -> pd.DataFrame:
+        """`analytics.<function_name>(actor, livemode, *args)`, cached until the next sync."""
+        return cached(function_name, self.version, self.actor, self.settings.livemode, *args)
+
+
+def open_data_page(title_key: str, *roles: str) -> DataPage:
+    """Every page of figures opens the same way: who may see it, the title, the mode banner
+    and freshness; the page stops here (after saying why) when there is nothing to show."""
+    actor = page_guard(*roles)
+    settings = page_header(title_key)
+    if settings is None:
+        st.stop()
+    return DataPage(actor, settings, locale())
+
+
+def stop_with_no_payments() -> NoReturn:
+    st.info(t("no_payments", locale()))
+    st.stop()
+
+
+def flash(key: str) -> None:
+    """Say once what the previous run did (it left the message in session state)."""
+    if message := st.session_state.pop(key, None):
+        st.success(message)

@@ -128,7 +128,7 @@ def test_register_and_pay_in_eur_then_see_the_registrant_after_a_sync(console, b
     page.get_by_text("Payment received: you are registered").wait_for(timeout=30_000)
     screenshot(page, "register-2-paid")
 
-    console.stripe_api.sync()
+    console.sync()
     [row] = [
         r
         for r in console.report("registrants", "--webinar", "wb_demo_11")
@@ -160,7 +160,7 @@ def test_a_declined_card_then_a_good_one_makes_exactly_one_payment(console, brow
     _pay(page, "4242 4242 4242 4242")
     page.get_by_text("Payment received: you are registered").wait_for(timeout=30_000)
 
-    console.stripe_api.sync()
+    console.sync()
     payments = [
         r
         for r in console.report("registrants", "--webinar", "wb_demo_12")
@@ -179,7 +179,7 @@ def _start_registration(page, url: str, webinar_id: str, name: str, email: str) 
 
 def _registrant_row(console, page, webinar_id: str, email: str) -> tuple[dict, list[str]]:
     """After a sync: the registrant's report row, and the cells the registrants page shows."""
-    console.stripe_api.sync()
+    console.sync()
     [row] = [
         r for r in console.report("registrants", "--webinar", webinar_id) if r["email"] == email
     ]

@@ -1,0 +1,68 @@
+"""Cancelling a webinar or one session: everyone cancelled, every payment refunded, and a
+job that can be resumed where it stopped."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from console.domain.catalog import Webinar
+from console.services import cancellations
+from console.services.access import Actor
+from console.ui.jobs import run_job
+from console.ui.tables import csv_download, table
+
+
+def _resume_button(actor: Actor, unfinished: str) -> str | None:
+    st.warning(
+        "A cancellation of this webinar stopped before the end. Resuming it refunds "
+        "only those not refunded yet."
+    )
+    if st.button("Resume the cancellation", key="resume_cancellation", type="primary"):
+        run_job(actor, unfinished)
+        return unfinished
+    return None
+
+
+def _cancel_form(actor: Actor, webinar: Webinar) -> str | None:
+    with st.expander("Cancel this webinar, or one of its sessions"):
+        sessions = {None: "The whole webinar"} | {
+            number: f"Session {number}: {s.starts_at:%Y-%m-%d %H:%M} UTC"
+            for number, s in enumerate(webinar.sessions, start=1)
+        }
+        session_no = st.selectbox(
+            "What to cancel", list(sessions), format_func=sessions.get, key="cancel_what"
+        )
+        reason = st.text_input("Reason (sent to registrants)", key="cancel_webinar_reason")
+        st.warning(
+            "Everyone registered is cancelled and every paid registrant is refunded in "
+            "full. Stripe keeps its fees. This cannot be undone."
+        )
+        sure = st.checkbox("Yes, cancel and refund everyone", key="confirm_cancel")
+        if not st.button("Cancel and refund", key="cancel_webinar", disabled=not sure):
+            return None
+        if not reason.strip():
+            st.error("Give a reason: registrants read it in their e-mail.")
+            return None
+        job_id = cancellations.start_cancellation(actor, webinar.webinar_id, reason, session_no)
+        run_job(actor, job_id)
+        return job_id
+
+
+def cancellation_panel(actor: Actor, webinar: Webinar) -> None:
+    """Resume an unfinished cancellation, or start one; then the summary of the last one
+    run in this session, with its CSV."""
+    st.subheader("Cancel")
+    job_id = st.session_state.get("cancellation_job")
+    if unfinished := cancellations.unfinished_job(webinar.webinar_id):
+        job_id = _resume_button(actor, unfinished) or job_id
+    elif webinar.status != "cancelled":
+        job_id = _cancel_form(actor, webinar) or job_id
+    if not job_id:
+        return
+    table(cancellations.job_summary(job_id))
+    csv_download(
+        cancellations.job_summary_csv(job_id),
+        f"cancellation_{webinar.webinar_id}.csv",
+        key="cancellation_csv",
+        label="Download the summary (CSV)",
+    )
