@@ -1,0 +1,281 @@
+"""console/ui/common.py through AppTest: the opening every page of figures shares (guard,
+title, test-mode banner, freshness), the language, cached reads keyed on the totals' build,
+the one-time flash, and the “Sync now” button."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from console.domain.catalog import Webinar
+from console.services import audit
+from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor
+from console.settings import StripeSettings
+from console.store import db, rollups
+from console.store.catalog import save_webinars
+from console.stripe_api import gateway, sync
+from console.ui import common
+from tests.payments import pay
+from tests.stripe_local_fixture import StripeLocal
+
+ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
+FIN = Actor("fin@example.org", FINANCE)
+ANN = Actor("ann@example.org", ORGANIZER)
+TEST_MODE = "TEST MODE: Stripe test data"
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def no_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONSOLE_DB", str(tmp_path / "console.duckdb"))
+    monkeypatch.delenv("STRIPE_API_KEY", raising=False)
+
+
+@pytest.fixture(scope="module")
+def synced(fresh_servers, tmp_path_factory):
+    """A payment, synced a moment ago."""
+    base_url, stop = fresh_servers.take()
+    local = StripeLocal(base_url)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("STRIPE_API_KEY", local.api_key)
+        patch.setenv("STRIPE_API_BASE", base_url)
+        patch.setenv("CONSOLE_DB", str(tmp_path_factory.mktemp("common") / "console.duckdb"))
+        try:
+            pay(local.client(), "wb_c", 4900, "eur", card="pm_card_fr")
+            sync.run_sync()
+            yield local
+        finally:
+            stop()
+            gateway._client_for.cache_clear()
+
+
+def _run(script, *args, actor: Actor | None = ADMIN_ACTOR, **state) -> AppTest:
+    app = AppTest.from_function(script, args=args, default_timeout=30)
+    if actor is not None:
+        app.session_state["actor"] = actor
+    for key, value in state.items():
+        app.session_state[key] = value
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _said(app: AppTest) -> dict[str, list[str]]:
+    return {
+        kind: [element.value for element in getattr(app, kind)]
+        for kind in ("title", "info", "warning", "error", "success", "markdown")
+        if getattr(app, kind)
+    }
+
+
+# --- language and names ------------------------------------------------------------------
+
+
+def money_page() -> None:
+    import streamlit as st
+
+    from console.ui.common import locale, money
+
+    st.markdown(f"{locale()}: {money(4900, 'eur')} · {money(5000, 'jpy')}")
+
+
+def test_money_is_written_in_the_chosen_language():
+    assert _run(money_page).markdown[0].value == "en: €49.00 · ¥5,000"
+    french = _run(money_page, locale="fr").markdown[0].value
+    assert french == "fr: 49,00\xa0€ · 5\u202f000\xa0JPY"
+
+
+def test_an_export_says_when_its_figures_are_test_data():
+    assert common.export_name("fees", StripeSettings("sk_test_x", "")) == "fees_TEST_MODE.csv"
+    assert common.export_name("fees", StripeSettings("rk_live_x", "")) == "fees.csv"
+
+
+# --- the header of a page of figures --------------------------------------------------------
+
+
+def header_page(title_key: str) -> None:
+    import streamlit as st
+
+    from console.ui.common import page_header
+
+    settings = page_header(title_key)
+    st.markdown(f"settings: {None if settings is None else settings.key_hint}")
+
+
+def test_without_a_key_the_page_says_how_to_connect_stripe(no_key):
+    said = _said(_run(header_page, "fees"))
+    assert said["title"] == ["Stripe fees"]
+    assert said["info"][0].startswith("No Stripe key yet. Set STRIPE_API_KEY")
+    assert said["markdown"] == ["settings: None"]
+    assert "warning" not in said
+
+
+def test_before_a_first_sync_the_page_says_how_to_run_one(no_key, monkeypatch):
+    monkeypatch.setenv("STRIPE_API_KEY", "sk_test_never_synced")
+    said = _said(_run(header_page, "overview", locale="fr"))
+    assert said["title"] == ["Revenus"]
+    assert said["warning"] == ["MODE TEST : données de test Stripe"]
+    assert said["info"][0].startswith("Aucune synchronisation pour l'instant.")
+    assert said["markdown"] == ["settings: None"]
+
+
+def test_after_a_sync_the_page_has_its_settings_and_a_test_mode_banner(synced):
+    said = _said(_run(header_page, "reconciliation"))
+    assert said["title"] == ["Reconciliation"]
+    assert said["warning"] == [TEST_MODE]  # and no freshness warning
+    assert said["markdown"] == ["settings: test secret key …sole"]
+
+
+def test_old_data_gets_a_warning_with_the_time_of_the_last_sync(fresh_stripe):
+    sync.run_sync()
+    with db.connect(write=True) as con:
+        con.execute("UPDATE sync_runs SET finished_at = finished_at - INTERVAL 7 HOUR")
+    last = sync.last_success_at(False)
+    said = _said(_run(header_page, "fees"))
+    assert said["warning"] == [
+        TEST_MODE,
+        f"The data is more than 6 hours old (last sync {last:%Y-%m-%d %H:%M} UTC). "
+        "Sync now for current figures.",
+    ]
+    assert said["markdown"] == ["settings: test secret key …sole"]
+
+
+def banner_page(api_key: str) -> None:
+    import streamlit as st
+
+    from console.settings import StripeSettings
+    from console.ui.common import mode_banner
+
+    mode_banner(StripeSettings(api_key, "http://127.0.0.1"))
+    st.markdown("figures")
+
+
+def test_only_test_mode_data_is_marked():
+    assert [w.value for w in _run(banner_page, "sk_test_x").warning] == [TEST_MODE]
+    assert not _run(banner_page, "sk_live_x").warning
+
+
+# --- opening a page of figures ------------------------------------------------------------
+
+
+def data_page(roles: tuple[str, ...]) -> None:
+    import streamlit as st
+
+    from console.ui.common import open_data_page
+
+    page = open_data_page("fees", *roles)
+    choices = page.read("filter_choices")
+    st.markdown(f"{page.actor.email} · {page.lang} · {sorted(choices.currencies)}")
+
+
+def test_a_page_of_figures_opens_for_the_roles_it_names(synced):
+    app = _run(data_page, (ADMIN, FINANCE), actor=FIN)
+    assert _said(app)["markdown"] == ["fin@example.org · en · ['eur']"]
+    refused = _run(data_page, (ADMIN, FINANCE), actor=ANN)
+    assert _said(refused)["title"] == ["Not allowed"] and "markdown" not in _said(refused)
+
+
+def test_a_page_of_figures_stops_when_there_is_nothing_to_show(no_key):
+    said = _said(_run(data_page, (ADMIN,)))
+    assert said["title"] == ["Stripe fees"] and said["info"][0].startswith("No Stripe key yet")
+    assert "markdown" not in said
+
+
+def no_payments_page() -> None:
+    import streamlit as st
+
+    from console.ui.common import stop_with_no_payments
+
+    stop_with_no_payments()
+    st.markdown("not reached")
+
+
+def test_no_payments_says_what_to_do_and_stops():
+    said = _said(_run(no_payments_page))
+    assert said["info"][0].startswith("No payments in this selection.")
+    assert "markdown" not in said
+
+
+def flash_page() -> None:
+    from console.ui.common import flash
+
+    flash("refund_flash")
+
+
+def test_a_flash_is_said_once():
+    app = _run(flash_page, refund_flash="Refund succeeded: €49.00.")
+    assert [s.value for s in app.success] == ["Refund succeeded: €49.00."]
+    app.run()
+    assert not app.success
+
+
+# --- cached reads ---------------------------------------------------------------------------
+
+
+def _add_webinar(webinar_id: str) -> None:
+    with db.connect(write=True) as con:
+        save_webinars(con, [Webinar(webinar_id, webinar_id.title(), "ann@example.org")])
+
+
+def test_the_data_version_changes_with_each_rebuild_and_names_mode_and_file(no_key):
+    version = common.data_version(False)
+    assert version.startswith(f"{db.database_path()}|False|")
+    assert common.data_version(True).startswith(f"{db.database_path()}|True|")
+    assert common.data_version(False) == version
+    rollups.refresh()
+    assert common.data_version(False) != version
+
+
+def test_a_cached_read_is_served_until_the_totals_are_rebuilt(no_key):
+    _add_webinar("wb_first")
+
+    def read():
+        version = common.data_version(False)
+        return common.cached("filter_choices", version, ADMIN_ACTOR, False).webinars
+
+    assert read() == {"wb_first": "Wb_First"}
+    _add_webinar("wb_second")
+    assert read() == {"wb_first": "Wb_First"}  # the same build: the cached answer
+    rollups.refresh()
+    assert set(read()) == {"wb_first", "wb_second"}
+
+
+# --- Sync now ---------------------------------------------------------------------------------
+
+
+def sync_page(button_key: str) -> None:
+    from console.ui.auth import current_actor
+    from console.ui.common import sync_now_button
+
+    sync_now_button(current_actor(), button_key)
+
+
+def test_the_sync_button_does_nothing_until_pressed(synced):
+    app = _run(sync_page, "sync_here", actor=FIN)
+    assert [b.label for b in app.button] == ["Sync now"]
+    assert not app.success and not app.get("progress")
+
+
+def test_pressing_sync_now_syncs_audits_and_says_what_was_done(synced):
+    before = sync.last_success_at(False)
+    app = _run(sync_page, "sync_here", actor=FIN)
+    app.button(key="sync_here").click().run()
+    assert not app.exception
+    [done] = [s.value for s in app.success]
+    assert done.startswith("Sync finished: incremental sync: ")
+    assert sync.last_success_at(False) > before
+    assert [p.value for p in app.get("progress")] == [100]
+    assert "fin@example.org" in list(audit.search(ADMIN_ACTOR, action="sync started")["actor"])
+
+
+def test_a_failed_sync_says_why(no_key):
+    app = _run(sync_page, "sync_here", actor=ADMIN_ACTOR)
+    app.button(key="sync_here").click().run()
+    [failed] = [e.value for e in app.error]
+    assert failed.startswith("Sync failed: No Stripe key is configured.")
+    assert not app.success and not app.get("progress")
