@@ -2,41 +2,13 @@
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 
 from console.services.access import ADMIN, ORGANIZER, Actor, require, require_webinar_owner
 from console.store import audit_log, catalog
 
-
-def record(
-    con: duckdb.DuckDBPyConnection,
-    actor: str,
-    action: str,
-    *,
-    webinar_id: str | None = None,
-    subject: str | None = None,
-    amount: int | None = None,
-    currency: str | None = None,
-    reason: str | None = None,
-    stripe_id: str | None = None,
-    before: object = None,
-    after: object = None,
-) -> None:
-    """Add an entry in the caller's transaction, so it stands or falls with the change."""
-    audit_log.append(
-        con,
-        actor,
-        action,
-        webinar_id=webinar_id,
-        subject=subject,
-        amount=amount,
-        currency=currency,
-        reason=reason,
-        stripe_id=stripe_id,
-        before=before,
-        after=after,
-    )
+# Services write their entry in the transaction of the change it records (store/audit_log).
+record = audit_log.append
 
 
 def webinar_log(actor: Actor, webinar_id: str) -> pd.DataFrame:
