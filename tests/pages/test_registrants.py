@@ -1,59 +1,86 @@
-"""The refund and cancellation controls through AppTest, against the local Stripe."""
+"""pages/registrants.py through AppTest: the paid registrants of one webinar, their export,
+and the refund controls, against the local Stripe."""
 
 from __future__ import annotations
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
+from console.domain.catalog import Webinar
 from console.domain.money import format_money
-from console.services.access import ADMIN, Actor
+from console.services import analytics
 from console.store import db
+from console.store.catalog import save_webinars
 from console.stripe_api import sync
-from tests import REPO
+from tests.pages.support import ADMIN_ACTOR, open_app
 from tests.payments import all_objects, pay
 from tests.services.refunds.support import priced_webinar, snapshot
 
-APP = REPO / "streamlit_app.py"
-
-
-@pytest.fixture(autouse=True)
-def _clear_streamlit_caches():
-    import streamlit as st
-
-    st.cache_data.clear()
-
-
-@pytest.fixture
-def shop(fresh_stripe, smtp_server):
-    priced_webinar()
-    # A US account: these USD payments settle as they are, so the figures below are exact.
-    fresh_stripe.config("account", country="US", default_currency="usd")
-    client = fresh_stripe.client()
-    for number in range(2):
-        pay(
-            client,
-            "wb_r",
-            4900,
-            "usd",
-            email=f"person{number}@example.org",
-            name=f"Person {number}",
-        )
-    sync.run_sync()
-    return client, smtp_server
-
 
 def _registrants_page() -> AppTest:
-    app = AppTest.from_file(str(APP), default_timeout=60)
-    app.session_state["actor"] = Actor("admin@example.org", ADMIN)
-    app.query_params["webinar"] = "wb_r"
-    app.run()
-    app.switch_page("pages/registrants.py").run()
-    assert not app.exception, app.exception
-    return app
+    """The registrants of wb_r (the refund shop's webinar), as an admin."""
+    return open_app("pages/registrants.py", webinar="wb_r")
 
 
-def test_partial_refund_with_confirmation(shop):
-    client, inbox = shop
+def test_registrants_page_lists_payments_with_fees_and_links(shop):
+    app = open_app("pages/registrants.py", webinar="wb_a")
+
+    table = app.dataframe[0].value
+    assert sorted(table["email"]) == ["a@example.org", "b@example.org"]
+    row = table[table["email"] == "a@example.org"].iloc[0]
+    assert row["amount_paid"] == "$49.00"
+    assert row["amount_refunded"] == "$10.00"
+    assert row["fee"] == "$1.72"
+    assert row["status"] == "Partially refunded"
+    assert row["card_brand"] == "visa"
+    charge = next(c for c in all_objects(shop.client(), "charges") if c.amount_refunded)
+    assert row["stripe_link"] == f"https://dashboard.stripe.com/test/payments/{charge.id}"
+
+
+def test_registrants_search_sort_and_export(shop):
+    app = open_app("pages/registrants.py", webinar="wb_a")
+    app.text_input(key="registrant_search").input("bea").run()
+    assert list(app.dataframe[0].value["email"]) == ["b@example.org"]
+
+    app.text_input(key="registrant_search").input("").run()
+    app.selectbox(key="registrant_sort").select("name").run()
+    assert list(app.dataframe[0].value["name"]) == ["Ada Lovelace", "Bea"]
+    assert app.get("download_button")
+
+
+def test_registrants_export_neutralises_formulas(shop):
+    rows = analytics.registrant_rows(ADMIN_ACTOR, False, "wb_c")
+    exported = analytics.registrants_csv(rows).decode()
+    assert "'=HYPERLINK" in exported
+    assert "\n=HYPERLINK" not in exported and ",=HYPERLINK" not in exported
+
+
+def test_registrants_of_a_free_webinar_appear_with_amount_zero(shop):
+    app = open_app("pages/registrants.py", webinar="wb_free")
+    table = app.dataframe[0].value
+    assert len(table) == 3
+    assert set(table["amount_paid"]) == {"—"}
+    assert set(table["status"]) == {"Free registration"}
+
+
+def test_registrants_page_for_a_webinar_without_payments(shop):
+    with db.connect(write=True) as con:
+        save_webinars(
+            con,
+            [
+                Webinar(
+                    "wb_new", "Brand new", "ann@example.org", price_amount=900, price_currency="usd"
+                )
+            ],
+        )
+    app = open_app("pages/registrants.py", webinar="wb_new")
+    assert "No payments" in app.info[0].value
+
+
+# --- refunds -------------------------------------------------------------------------------
+
+
+def test_partial_refund_with_confirmation(refund_shop):
+    client, inbox = refund_shop
     app = _registrants_page()
     app.radio(key="refund_kind").set_value("partial").run()
     app.text_input(key="refund_amount").input("10")
@@ -105,8 +132,8 @@ def test_a_jpy_payments_fee_shows_in_the_settlement_currency(fresh_stripe, smtp_
     assert "becomes about €" in confirmation and "¥" not in confirmation.split("becomes")[1]
 
 
-def test_refund_above_what_remains_is_refused_and_writes_nothing(shop):
-    client, _inbox = shop
+def test_refund_above_what_remains_is_refused_and_writes_nothing(refund_shop):
+    client, _inbox = refund_shop
     before = snapshot()
     app = _registrants_page()
     app.radio(key="refund_kind").set_value("partial").run()
@@ -119,32 +146,10 @@ def test_refund_above_what_remains_is_refused_and_writes_nothing(shop):
     assert all_objects(client, "refunds") == []
 
 
-def test_going_back_from_the_confirmation_refunds_nothing(shop):
-    client, _inbox = shop
+def test_going_back_from_the_confirmation_refunds_nothing(refund_shop):
+    client, _inbox = refund_shop
     app = _registrants_page()
     app.button(key="review_refund").click().run()
     app.button(key="cancel_refund").click().run()
     assert "confirm_refund" not in [b.key for b in app.button]
     assert all_objects(client, "refunds") == []
-
-
-def test_cancel_the_webinar_refunds_everyone_and_offers_the_summary(shop):
-    client, inbox = shop
-    app = AppTest.from_file(str(APP), default_timeout=120)
-    app.session_state["actor"] = Actor("admin@example.org", ADMIN)
-    app.query_params["webinar"] = "wb_r"
-    app.run()
-    app.switch_page("pages/webinar.py").run()
-    app.text_input(key="cancel_webinar_reason").input("speaker ill")
-    app.checkbox(key="confirm_cancel").check().run()
-    app.button(key="cancel_webinar").click().run()
-
-    assert not app.exception
-    assert len(all_objects(client, "refunds")) == 2
-    assert any("Refunded **2**" in m.value for m in app.markdown)
-    assert app.get("download_button")
-    log = app.dataframe[-1].value
-    assert {"cancel webinar", "refund"} <= set(log["action"])
-    assert len(inbox.messages) == 2
-    with db.connect() as con:
-        assert con.execute("SELECT status FROM webinars").fetchone() == ("cancelled",)

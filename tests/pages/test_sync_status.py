@@ -1,0 +1,24 @@
+"""pages/sync_status.py through AppTest: sync now, and what a failed sync shows."""
+
+from __future__ import annotations
+
+from console.stripe_api import sync
+from tests.pages.support import open_app
+
+
+def test_sync_status_page_syncs_and_shows_failures(shop):
+    app = open_app("pages/sync_status.py")
+    assert app.metric[1].label == "Objects"
+
+    app.button(key="sync_page_button").click().run()
+    assert any("Sync finished" in s.value for s in app.success)
+
+    shop.config("/_config/faults", status=500, every=1, path_prefix="/v1/")
+    sync.BACKOFF_SECONDS = (0.01,)
+    try:
+        app.button(key="sync_page_button").click().run()
+    finally:
+        sync.BACKOFF_SECONDS = (1, 2, 4, 8)
+        shop.config("/_config/faults", method="DELETE")
+    assert any("Stripe had an internal error" in e.value for e in app.error)
+    assert not app.exception

@@ -1,0 +1,197 @@
+"""pages/webinar.py through AppTest: one webinar's price (previewed, confirmed, recorded)
+and its cancellation, with the refunds it makes in the local Stripe.
+
+Every refused input must say why and leave DuckDB exactly as it was.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from console.domain.money import MoneyError
+from console.services import cancellations, pricing, reports, webinars
+from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, PermissionDenied
+from console.services.connection import NotVerified
+from console.store import db
+from tests.pages.support import ADMIN_ACTOR, ANN, APP, UNVERIFIED, catalog_snapshot, open_app
+from tests.payments import all_objects
+
+
+@pytest.fixture
+def webinar_id(fresh_stripe) -> str:
+    return webinars.create_webinar(
+        ANN,
+        webinars.WebinarDraft(
+            "Pricing 101",
+            "ann@example.org",
+            "2027-01-12 16:00, 90",
+            "50",
+            "Refunds up to 7 days before the session.",
+        ),
+    )
+
+
+def test_organizers_manage_only_their_own_webinars(webinar_id):
+    bob = Actor("bob@example.org", ORGANIZER)
+    before = catalog_snapshot()
+    with pytest.raises(PermissionDenied):
+        cancellations.start_cancellation(bob, webinar_id, "not mine")
+    with pytest.raises(PermissionDenied):
+        pricing.plan_price(bob, webinar_id, "49", "eur")
+    with pytest.raises(PermissionDenied):
+        webinars.create_webinar(
+            bob, webinars.WebinarDraft("X", "ann@example.org", "2027-01-01 10:00, 60")
+        )
+    with pytest.raises(PermissionDenied):
+        webinars.update_webinar(
+            Actor("fin@example.org", FINANCE),
+            webinar_id,
+            webinars.WebinarDraft("X", "ann@example.org", "2027-01-01 10:00, 60"),
+        )
+    assert catalog_snapshot() == before
+
+
+# --- cancellation --------------------------------------------------------------------------
+
+
+def test_cancel_webinar(webinar_id):
+    app = open_app("pages/webinar.py", webinar=webinar_id)
+    app.checkbox(key="confirm_cancel").check().run()
+    app.button(key="cancel_webinar").click().run()
+    assert "Give a reason" in app.error[0].value
+    assert webinars.get_webinar(ADMIN_ACTOR, webinar_id).status == "scheduled"
+
+    app.text_input(key="cancel_webinar_reason").input("speaker ill").run()
+    app.button(key="cancel_webinar").click().run()
+    assert not app.exception
+    assert webinars.get_webinar(ADMIN_ACTOR, webinar_id).status == "cancelled"
+    assert any("complete" in s.value for s in app.success)
+
+
+def test_cancel_the_webinar_refunds_everyone_and_offers_the_summary(refund_shop):
+    client, inbox = refund_shop
+    app = AppTest.from_file(str(APP), default_timeout=120)
+    app.session_state["actor"] = Actor("admin@example.org", ADMIN)
+    app.query_params["webinar"] = "wb_r"
+    app.run()
+    app.switch_page("pages/webinar.py").run()
+    app.text_input(key="cancel_webinar_reason").input("speaker ill")
+    app.checkbox(key="confirm_cancel").check().run()
+    app.button(key="cancel_webinar").click().run()
+
+    assert not app.exception
+    assert len(all_objects(client, "refunds")) == 2
+    assert any("Refunded **2**" in m.value for m in app.markdown)
+    assert app.get("download_button")
+    log = app.dataframe[-1].value
+    assert {"cancel webinar", "refund"} <= set(log["action"])
+    assert len(inbox.messages) == 2
+    with db.connect() as con:
+        assert con.execute("SELECT status FROM webinars").fetchone() == ("cancelled",)
+
+
+# --- prices --------------------------------------------------------------------------------
+
+
+def _set_price(app: AppTest, amount: str, currency: str) -> AppTest:
+    app.text_input(key="price_amount").input(amount)
+    app.selectbox(key="price_currency").select(currency)
+    app.button(key="review_price").click().run()
+    assert not app.exception
+    return app
+
+
+def test_price_is_previewed_confirmed_saved_and_recorded(webinar_id):
+    app = open_app("pages/webinar.py", actor=ANN, webinar=webinar_id)
+    _set_price(app, "49.90", "eur")
+
+    assert "A registrant pays €49.90" in app.caption[1].value
+    assert "keeps about €48.90" in app.caption[1].value  # 1.5% + €0.25 = €1.00
+    assert any("from Free to €49.90" in m.value for m in app.markdown)
+    assert catalog_snapshot()["price_changes"] == []  # nothing before confirmation
+
+    app.button(key="confirm_price").click().run()
+
+    with db.connect() as con:
+        assert con.execute("SELECT price_amount, price_currency FROM webinars").fetchone() == (
+            4990,
+            "eur",
+        )
+    history = pricing.price_history(ADMIN_ACTOR, webinar_id)
+    assert [
+        list(r.values())
+        for r in reports.records(
+            history[["changed_by", "old_amount", "new_amount", "new_currency"]]
+        )
+    ] == [["ann@example.org", None, 4990, "eur"]]
+
+    app = open_app("pages/webinar.py", actor=ADMIN_ACTOR, webinar=webinar_id)
+    _set_price(app, "5000", "jpy")
+    app.button(key="confirm_price").click().run()
+    app.button(key="make_free").click().run()
+    app.button(key="confirm_price").click().run()
+    history = pricing.price_history(ADMIN_ACTOR, webinar_id)
+    assert [
+        list(r.values())
+        for r in reports.records(
+            history[["changed_by", "old_amount", "old_currency", "new_amount"]]
+        )
+    ] == [
+        ["admin@example.org", 5000, "jpy", None],
+        ["admin@example.org", 4990, "eur", 5000],
+        ["ann@example.org", None, None, 4990],
+    ]
+    assert webinars.get_webinar(ADMIN_ACTOR, webinar_id).is_free
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "message"),
+    [
+        ("0.10", "eur", "minimum charge in EUR is €0.50"),
+        ("0.20", "gbp", "minimum charge in GBP is £0.30"),
+        ("49", "jpy", "minimum charge in JPY is ¥50"),
+        ("1000000", "eur", "maximum charge in EUR"),
+        ("49.999", "eur", "at most 2 decimals"),
+        ("5000.5", "jpy", "JPY has no decimals"),
+        ("1.235", "bhd", "last of the three decimals to be 0"),
+        ("2.3456", "kwd", "at most 3 decimals"),
+        ("-5", "eur", "cannot be negative"),
+        ("forty", "eur", "is not an amount"),
+    ],
+)
+def test_price_form_refuses_bad_amounts(webinar_id, amount, currency, message):
+    before = catalog_snapshot()
+    app = _set_price(open_app("pages/webinar.py", webinar=webinar_id), amount, currency)
+    assert any(message in e.value for e in app.error), [e.value for e in app.error]
+    assert "confirm_price" not in [button.key for button in app.button]
+    assert "planned_price" not in app.session_state
+    assert catalog_snapshot() == before
+
+
+def test_price_refuses_an_unsupported_currency(webinar_id):
+    before = catalog_snapshot()
+    with pytest.raises(MoneyError, match="not a currency this console can charge in"):
+        pricing.plan_price(ADMIN_ACTOR, webinar_id, "10", "xyz")
+    assert catalog_snapshot() == before
+
+
+def test_no_price_while_the_account_is_not_verified(webinar_id, fresh_stripe):
+    fresh_stripe.config("/_config/account", **UNVERIFIED)
+    before = catalog_snapshot()
+    app = _set_price(open_app("pages/webinar.py", webinar=webinar_id), "49", "eur")
+    app.button(key="confirm_price").click().run()
+
+    assert "not verified yet, so it cannot charge" in app.error[0].value
+    assert "external_account" in app.error[0].value
+    assert catalog_snapshot() == before
+    with pytest.raises(NotVerified):
+        pricing.save_price(ADMIN_ACTOR, pricing.plan_price(ADMIN_ACTOR, webinar_id, "49", "eur"))
+
+
+def test_no_price_without_a_stripe_key(webinar_id, monkeypatch):
+    monkeypatch.delenv("STRIPE_API_KEY")
+    before = catalog_snapshot()
+    with pytest.raises(NotVerified, match="No Stripe account is connected"):
+        pricing.save_price(ADMIN_ACTOR, pricing.plan_price(ADMIN_ACTOR, webinar_id, "49", "eur"))
+    assert catalog_snapshot() == before
