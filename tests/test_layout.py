@@ -1,5 +1,6 @@
-"""tests/ mirrors console/: `console/<pkg>/<mod>.py` is tested in `tests/<pkg>/test_<mod>.py`,
-and each package directory under tests/ is a package (an __init__.py)."""
+"""tests/ mirrors console/ and pages/: `console/<pkg>/<mod>.py` is tested in
+`tests/<pkg>/test_<mod>.py`, `pages/<page>.py` in `tests/pages/test_<page>.py`, and each
+directory under tests/ is a package (an __init__.py)."""
 
 from __future__ import annotations
 
@@ -45,6 +46,15 @@ def test_every_module_has_its_own_test_file():
     assert not missing, f"{len(missing)} module(s) without a mirrored test file:\n" + "\n".join(
         f"  tests/{path}" for path in missing
     )
+
+
+def test_every_page_has_its_own_test_file():
+    missing = [
+        f"tests/pages/test_{page.name}"
+        for page in sorted((REPO / "pages").glob("*.py"))
+        if not (TESTS / "pages" / f"test_{page.name}").is_file()
+    ]
+    assert missing == []
 
 
 def test_every_test_directory_is_a_package():
