@@ -7,7 +7,7 @@ import streamlit as st
 
 from console.domain.catalog import Webinar
 from console.services import cancellations
-from console.services.access import Actor
+from console.services.access import Actor, PermissionDenied
 from console.ui.jobs import run_job
 from console.ui.tables import csv_download, table
 
@@ -43,7 +43,11 @@ def _cancel_form(actor: Actor, webinar: Webinar) -> str | None:
         if not reason.strip():
             st.error("Give a reason: registrants read it in their e-mail.")
             return None
-        job_id = cancellations.start_cancellation(actor, webinar.webinar_id, reason, session_no)
+        try:
+            job_id = cancellations.start_cancellation(actor, webinar.webinar_id, reason, session_no)
+        except PermissionDenied as refused:
+            st.error(str(refused))
+            return None
         run_job(actor, job_id)
         return job_id
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from console.services import connection
-from console.services.access import Actor
+from console.services.access import Actor, PermissionDenied
 from console.stripe_api.gateway import StripeNotConfigured, StripeProblem
 from console.ui.tables import table
 
@@ -61,7 +61,7 @@ def check_connection_button(actor: Actor) -> None:
     if st.button("Check the connection now", key="check_connection", type="primary"):
         try:
             account = connection.check_connection(actor)
-        except (StripeNotConfigured, StripeProblem) as problem:
+        except (StripeNotConfigured, StripeProblem, PermissionDenied) as problem:
             st.error(str(problem))
         else:
             _account_cards(account)

@@ -66,7 +66,10 @@ def price_buttons(
             if str(problem) != said:  # said once is enough
                 st.error(str(problem))
     if not webinar.is_free and buttons[1].button("Make it free", key="make_free"):
-        st.session_state[PLANNED] = pricing.plan_price(actor, webinar.webinar_id, None, None)
+        try:
+            st.session_state[PLANNED] = pricing.plan_price(actor, webinar.webinar_id, None, None)
+        except PermissionDenied as refused:
+            st.error(str(refused))
 
 
 def price_confirmation(actor: Actor, webinar_id: str) -> None:

@@ -70,7 +70,7 @@ def _delta(row: dict, column: str) -> str | None:
     vs_previous = t("vs_previous", locale())
     if column == "paid_registrants":
         return f"{change:+,} {vs_previous}"
-    sign = "+" if change >= 0 else "−"
+    sign = "+" if change >= 0 else "-"  # ASCII: st.metric reads a drop from it
     return f"{sign}{money(abs(change), row['currency'])} {vs_previous}"
 
 

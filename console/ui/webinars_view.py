@@ -7,7 +7,7 @@ import streamlit as st
 
 from console.formatting.presentation import amounts_text, price_text
 from console.services import webinars
-from console.services.access import Actor
+from console.services.access import Actor, PermissionDenied
 from console.ui.common import locale
 from console.ui.tables import table, when_column
 
@@ -71,7 +71,11 @@ def csv_import(actor: Actor) -> None:
     upload = st.file_uploader("CSV file", type=["csv"], key="import_csv")
     if upload is None or not st.button("Import", key="import_button"):
         return
-    result = webinars.import_webinars_csv(actor, upload.getvalue())
+    try:
+        result = webinars.import_webinars_csv(actor, upload.getvalue())
+    except PermissionDenied as refused:
+        st.error(str(refused))
+        return
     if result.problems:
         st.error(
             "Nothing was imported. Fix these rows and import the file again:\n\n"
