@@ -17,13 +17,16 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python -m console run
 
+# On one process per core (pytest-xdist): see tests/parallel.py.
+PARALLEL := -n auto --dist loadfile --no-loadscope-reorder
+
 ## make test: every test, including the browser tests in headless Chromium
 test: $(STAMP) browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
 
 ## make test-fast: every test but the browser tests (no Chromium needed)
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest $(PARALLEL) -m "not browser"
 
 ## make bench: benchmarks; figures go to BENCHMARKS.md
 bench: $(STAMP)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -33,10 +35,38 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Ports handed out by `free_port`, on this machine, with when.
+_PORTS_GIVEN = Path(tempfile.gettempdir()) / "console-tests-ports.json"
+PORT_HELD_SECONDS = 120
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port nothing listens on, for a server a test starts and binds a moment later.
+
+    The kernel picks it, and no other call of any test process on this machine (the other
+    pytest-xdist workers of the session, another session) is given the same port for
+    PORT_HELD_SECONDS, time enough for that server to bind it: the ports given are kept in
+    a file that every call reads and writes under a lock."""
+    with _PORTS_GIVEN.open("a+") as given_file:
+        fcntl.flock(given_file, fcntl.LOCK_EX)  # until the file is closed
+        given_file.seek(0)
+        try:
+            given = json.loads(given_file.read() or "{}")
+        except ValueError:
+            given = {}
+        now = time.time()
+        given = {port: at for port, at in given.items() if now - at < PORT_HELD_SECONDS}
+        while True:
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                port = sock.getsockname()[1]
+            if str(port) not in given:
+                break
+        given[str(port)] = now
+        given_file.seek(0)
+        given_file.truncate()
+        given_file.write(json.dumps(given))
+        return port
 
 
 class RunningConsole:
@@ -137,7 +167,9 @@ def port_is_free(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
-@pytest.fixture(scope="session")
+# Per module: while Playwright's sync API is open, an asyncio loop counts as running in
+# this thread, and a later test's asyncio.run() would refuse to start.
+@pytest.fixture(scope="module")
 def browser():
 
     if not Path(CHROMIUM).exists():

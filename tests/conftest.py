@@ -2,27 +2,46 @@
 
 from __future__ import annotations
 
-import pytest
+import functools
+import shutil
+from pathlib import Path
 
+import pytest
+import stripe
+
+from console.store import db
 from console.stripe_api import gateway
 from tests.browser_support import browser, free_port  # noqa: F401
 from tests.devtools.stripe_local import recording
+from tests.parallel import Parallel
 from tests.stripe_local_fixture import (  # noqa: F401
     StripeLocal,
     fresh_servers_fixture,
     start_stripe_local,
     stripe_local,
 )
+from tests.worlds import configure, running_smtp, world_copy  # noqa: F401
+
+
+@pytest.fixture(scope="session")
+def empty_database(tmp_path_factory) -> Path:
+    """A database the console created and brought to this release's schema, with nothing
+    in it: `fresh_stripe` gives each test a copy, which is the file the console would
+    create at its first connection, without running every migration once per test
+    (tests/store/test_migrations.py runs them)."""
+    path = tmp_path_factory.mktemp("empty-database") / "console.duckdb"
+    db.ensure_schema(path)
+    db._close_all()  # this process may hold the file open for its next unit of work
+    return path
 
 
 @pytest.fixture
-def fresh_stripe(monkeypatch, tmp_path, fresh_servers) -> StripeLocal:
+def fresh_stripe(monkeypatch, tmp_path, fresh_servers, empty_database) -> StripeLocal:
     """An empty local Stripe and an empty database, configured as the console would be."""
     base_url, stop = fresh_servers.take()
     local = StripeLocal(base_url)
-    monkeypatch.setenv("STRIPE_API_KEY", local.api_key)
-    monkeypatch.setenv("STRIPE_API_BASE", base_url)
-    monkeypatch.setenv("CONSOLE_DB", str(tmp_path / "console.duckdb"))
+    shutil.copyfile(empty_database, tmp_path / "console.duckdb")
+    configure(monkeypatch, local, tmp_path / "console.duckdb")
     yield local
     stop()
     gateway._client_for.cache_clear()
@@ -31,33 +50,45 @@ def fresh_stripe(monkeypatch, tmp_path, fresh_servers) -> StripeLocal:
 @pytest.fixture
 def smtp_server(monkeypatch):
     """A real SMTP server on loopback (aiosmtpd); `.messages` holds what it received."""
-    from email import message_from_bytes, policy
+    with running_smtp(monkeypatch) as inbox:
+        yield inbox
 
-    from aiosmtpd.controller import Controller
 
-    class Inbox:
-        def __init__(self):
-            self.messages = []
+# --- the SDK's retry waits ------------------------------------------------------------------
 
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-            return "250 OK"
 
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("SMTP_PORT", str(port))
-    monkeypatch.setenv("SMTP_FROM", "webinars@example.org")
-    yield inbox
-    controller.stop()
+@pytest.fixture(autouse=True)
+def _short_sdk_retry_waits(monkeypatch):
+    """stripe-python sleeps before each retry it makes (0.5 s, doubling, at most 5 s, with
+    jitter). Against the local Stripe a retry never needs time to pass (its faults are
+    injected, its answers immediate), so tests sleep a hundredth of that; every retry is
+    still made, and still counted by the sync's governor."""
+    monkeypatch.setattr(stripe.HTTPClient, "INITIAL_DELAY", stripe.HTTPClient.INITIAL_DELAY / 100)
+    monkeypatch.setattr(stripe.HTTPClient, "MAX_DELAY", stripe.HTTPClient.MAX_DELAY / 100)
+
+
+# --- Streamlit's scan of the installed packages ---------------------------------------------
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _streamlit_scans_the_installed_packages_once():
+    """Each run of an `AppTest` looks through the metadata of every installed package for
+    Streamlit components (streamlit.components.v2.manifest_scanner), about a quarter of a
+    second each time, as a Streamlit server does once when it starts. The packages do not
+    change during a session: the first scan's result serves every later run."""
+    from streamlit.components.v2 import manifest_scanner
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        scan = functools.cache(manifest_scanner.scan_component_manifests)
+        monkeypatch.setattr(manifest_scanner, "scan_component_manifests", scan)
+        yield
 
 
 # Issue 11: every local Stripe of the session records its requests (STRIPE_LOCAL_RECORD) for
 # tests/devtools/stripe_local/test_conformance.py, which runs after every other test.
 def pytest_configure(config):
     recording.start(config)
+    config.pluginmanager.register(Parallel(), "console-parallel")
 
 
 def pytest_unconfigure(config):
@@ -75,3 +106,22 @@ def pytest_itemcollected(item):
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     recording.run_conformance_last(items)
+    recording.note_use(items)
+    if recording.is_xdist_worker(config):
+        recording.leave_conformance_out(config, items)
+
+
+# --- pytest-xdist (`make test` and `make test-fast` run `-n auto --dist loadfile`) ----------
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    recording.note_left_out(node.config, getattr(node, "workeroutput", None))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtestloop(session):
+    result = yield
+    if not recording.is_xdist_worker(session.config):
+        recording.run_conformance_in_controller(session)
+    return result

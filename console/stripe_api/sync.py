@@ -168,10 +168,6 @@ class _Session:
 # --- state: the cursors and runs are kept by store/sync_state.py ---------------------------
 
 
-# tests/stripe_api/test_sync_parallel.py writes a cursor left by an older release through it.
-_set_state = sync_state.set_state
-
-
 def _write(session: _Session, batch: mirror.Batch, state: dict[str, str | None]) -> None:
     """Rows and the cursors that cover them, in one transaction."""
     with db.connect(write=True) as con:

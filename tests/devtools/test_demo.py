@@ -12,14 +12,23 @@ from console.devtools import demo
 from console.store import catalog
 from console.stripe_api import sync
 from tests.payments import all_objects
+from tests.worlds import World, seed_world
 
 SIX_MONTHS = 183 * 86400
 
 
+@pytest.fixture(scope="module")
+def demo_world(tmp_path_factory) -> World:
+    """`console demo`'s data, seeded once for the module into a new local Stripe and an
+    empty database."""
+    return seed_world(tmp_path_factory.mktemp("demo"), lambda local: demo.seed_demo())
+
+
 @pytest.fixture
-def seeded(fresh_stripe):
-    summary = demo.seed_demo()
-    return fresh_stripe, summary
+def seeded(demo_world, world_copy):
+    """A local Stripe and a database of this test's own, as `demo.seed_demo()` left them,
+    and the summary it returned."""
+    return world_copy(demo_world), demo_world.seeded
 
 
 def test_demo_creates_webinars_and_paid_registrations(seeded):

@@ -25,6 +25,7 @@ from console.store.catalog import save_webinars
 from console.stripe_api import sync
 from tests import REPO
 from tests.payments import pay
+from tests.worlds import World, seed_world
 
 APP = REPO / "streamlit_app.py"
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
@@ -48,9 +49,9 @@ DRAFT = webinars.WebinarDraft("New", "ann@example.org", "2027-06-01 10:00, 60")
 CSV = b'title,organizer_email,sessions\nX,ann@example.org,"2027-06-01 10:00, 60"\n'
 
 
-@pytest.fixture
-def world(fresh_stripe, smtp_server):
-    client = fresh_stripe.client()
+def _seed(local) -> str:
+    """Ann's and Bob's webinars, a payment to each, synced; returns Ann's charge."""
+    client = local.client()
     with db.connect(write=True) as con:
         save_webinars(
             con,
@@ -77,6 +78,20 @@ def world(fresh_stripe, smtp_server):
     pay(client, "wb_bob", 2900, "eur", email="b@example.org")
     sync.run_sync()
     return ann_charge
+
+
+@pytest.fixture(scope="module")
+def seeded_world(tmp_path_factory) -> World:
+    """The world, seeded once for the module; each test gets a copy of its own (`world`)."""
+    return seed_world(tmp_path_factory.mktemp("access-world"), _seed, smtp=True)
+
+
+@pytest.fixture
+def world(seeded_world, world_copy, smtp_server) -> str:
+    """A local Stripe and a database of this test's own, as `_seed` left them; returns
+    Ann's charge."""
+    world_copy(seeded_world)
+    return seeded_world.seeded
 
 
 def _snapshot() -> dict:

@@ -10,6 +10,7 @@ from console.services import reports
 from console.store import db
 from console.stripe_api import sync
 from tests.payments import REVENUE_FIGURES, all_objects, pay, refund, stripe_revenue
+from tests.worlds import World, seed_world
 
 DAY = 86400
 TABLES = {
@@ -150,12 +151,21 @@ class _Killed(BaseException):
     """Stands for the process dying: nothing after it runs, no cleanup in our code."""
 
 
+@pytest.fixture(scope="module")
+def paid_150(tmp_path_factory) -> World:
+    """150 payments over five months, every other one partly refunded: seeded once for the
+    module; each test gets a copy of its own (`world_copy`)."""
+    return seed_world(
+        tmp_path_factory.mktemp("paid-150"),
+        lambda local: _seed(local.client(), payments=150, refunds_every=2),
+    )
+
+
 @pytest.mark.parametrize("kill_after_objects", [100, 300, 500])
 def test_killed_backfill_resumes_with_no_gap_and_no_duplicate(
-    fresh_stripe, monkeypatch, kill_after_objects
+    paid_150, world_copy, monkeypatch, kill_after_objects
 ):
-    client = fresh_stripe.client()
-    _seed(client, payments=150, refunds_every=2)
+    client = world_copy(paid_150).client()
     monkeypatch.setattr(sync, "WRITE_BATCH_OBJECTS", 100)
 
     def die(progress):

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from console.store import db
+from console.store import db, sync_state
 from console.stripe_api import sync, sync_rate, sync_windows
 from tests.payments import all_objects, pay, refund, stripe_revenue
 from tests.stripe_api.test_sync import (
@@ -20,6 +20,7 @@ from tests.stripe_api.test_sync import (
     _report_totals,
     _seed,
 )
+from tests.worlds import World, seed_world
 
 # Fast enough locally that several windows are worth reading at once.
 PARALLEL = {"requests_per_second": 500.0, "max_concurrency": 8}
@@ -56,6 +57,25 @@ def _seed_with_ties(client) -> None:
         pay(client, "wb_burst", amount=500 + number, at=burst, email=f"b{number}@example.org")
 
 
+@pytest.fixture(scope="module")
+def with_ties(tmp_path_factory) -> World:
+    """`_seed_with_ties`, seeded once for the module; each test gets a copy of its own
+    (`world_copy`)."""
+    return seed_world(
+        tmp_path_factory.mktemp("with-ties"), lambda local: _seed_with_ties(local.client())
+    )
+
+
+@pytest.fixture(scope="module")
+def paid_60_over_two_years(tmp_path_factory) -> World:
+    """60 payments over about two years, every fourth partly refunded: seeded once for the
+    module; each test gets a copy of its own (`world_copy`)."""
+    return seed_world(
+        tmp_path_factory.mktemp("paid-60"),
+        lambda local: _seed(local.client(), payments=60, refunds_every=4, start_days_ago=700),
+    )
+
+
 def _rows() -> int:
     with db.connect() as con:
         return sum(
@@ -69,10 +89,9 @@ def _server_requests(fresh_stripe) -> int:
 
 
 def test_parallel_backfill_gives_the_same_rows_as_one_request_at_a_time(
-    fresh_stripe, monkeypatch, tmp_path, small_windows
+    with_ties, world_copy, monkeypatch, tmp_path, small_windows
 ):
-    client = fresh_stripe.client()
-    _seed_with_ties(client)
+    client = world_copy(with_ties).client()
 
     serial = sync.run_sync(full=True, max_concurrency=1)
     serial_rows = _mirror_state()
@@ -116,10 +135,9 @@ class _Killed(BaseException):
 
 @pytest.mark.parametrize("kill_after_objects", [1, 150, 300, 500])
 def test_killed_parallel_backfill_resumes_exactly(
-    fresh_stripe, monkeypatch, small_windows, kill_after_objects
+    with_ties, world_copy, monkeypatch, small_windows, kill_after_objects
 ):
-    client = fresh_stripe.client()
-    _seed_with_ties(client)
+    client = world_copy(with_ties).client()
     monkeypatch.setattr(sync, "WRITE_BATCH_OBJECTS", 60)
 
     def die(progress):
@@ -159,7 +177,7 @@ def test_a_backfill_left_by_the_serial_sync_resumes_from_its_cursor(fresh_stripe
             ("backfill_anchor", json.dumps({"events": now, "balance_transactions": now})),
             ("backfill:charges", cursor),
         ):
-            sync._set_state(con, False, name, value)
+            sync_state.set_state(con, False, name, value)
 
     sync.run_sync()
 
@@ -212,21 +230,21 @@ def _pages(objects: int) -> int:
 
 @pytest.mark.parametrize("new_refunds", [0, 1, 150])
 def test_an_incremental_run_costs_requests_in_proportion_to_the_changes(
-    fresh_stripe, splits, new_refunds
+    paid_60_over_two_years, world_copy, splits, new_refunds
 ):
-    client = fresh_stripe.client()
-    _seed(client, payments=60, refunds_every=4, start_days_ago=700)
+    local = world_copy(paid_60_over_two_years)
+    client = local.client()
     sync.run_sync()
     intents = all_objects(client, "payment_intents")
     for number in range(new_refunds):
         refund(client, intents[number % len(intents)].id, amount=1)
     events, txns, refunds = _changes_since_cursors(client)
-    before, splits[:] = _server_requests(fresh_stripe), []
+    before, splits[:] = _server_requests(local), []
 
     result = sync.run_sync()
 
     assert result.mode == "incremental"
-    assert result.requests == _server_requests(fresh_stripe) - before
+    assert result.requests == _server_requests(local) - before
     if new_refunds == 0:
         assert result.requests == 2
     else:

@@ -25,7 +25,7 @@ import pytest
 RECORD_ENV = "STRIPE_LOCAL_RECORD"
 CONFORMANCE_TESTS = Path(__file__).with_name("test_conformance.py")
 # Fixtures that start a local Stripe: a session that used one must have recorded requests.
-STRIPE_FIXTURES = frozenset({"stripe_local", "fresh_stripe"})
+STRIPE_FIXTURES = frozenset({"stripe_local", "fresh_stripe", "world_copy"})
 REPORT_LINES = 200
 
 # Answers given before Stripe reads the parameters: a bad key, a forbidden one, a rate limit.
@@ -41,7 +41,8 @@ _ENUM_LIKE = re.compile(r"[a-z_.\-]{1,40}")
 
 def start(config: pytest.Config) -> None:
     """Points every local Stripe started from now on at a fresh directory (unless the
-    environment names one already, which is then kept)."""
+    environment names one already, which is then kept: pytest-xdist's workers get the
+    directory of the session that started them)."""
     if not os.environ.get(RECORD_ENV):
         directory = tempfile.mkdtemp(prefix="stripe-local-record-")
         os.environ[RECORD_ENV] = directory
@@ -56,6 +57,8 @@ def stop(config: pytest.Config) -> None:
 
 
 _CREATED = pytest.StashKey[str]()
+# Left in the directory by a session whose tests start a local Stripe (see `note_use`).
+_USED = ".used-local-stripe"
 
 
 def run_conformance_last(items: list[pytest.Item]) -> None:
@@ -63,12 +66,73 @@ def run_conformance_last(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.path == CONFORMANCE_TESTS)
 
 
+def note_use(items: Iterable[pytest.Item]) -> None:
+    """Leaves a mark in the directory when these tests start a local Stripe: the
+    conformance tests may run in another process of the session, which collected only
+    them (pytest-xdist's controller: see `run_conformance_in_controller`)."""
+    directory = os.environ.get(RECORD_ENV)
+    if directory and used_local_stripe(items):
+        Path(directory, _USED).touch()
+
+
 def used_local_stripe(items: Iterable[pytest.Item]) -> bool:
-    """Whether tests outside the conformance file start a local Stripe."""
+    """Whether tests outside the conformance file start a local Stripe (these, or those of
+    a process of this session that marked the directory: `note_use`)."""
+    directory = os.environ.get(RECORD_ENV)
     return any(
         item.path != CONFORMANCE_TESTS and STRIPE_FIXTURES & set(getattr(item, "fixturenames", ()))
         for item in items
+    ) or bool(directory and Path(directory, _USED).exists())
+
+
+# ------------------------------------------------------- under pytest-xdist (-n N)
+#
+# The workers share the session's directory, and none of them can tell when the others
+# are done. So they leave the conformance tests out and tell the controller which they
+# left out; the controller (which runs no test otherwise) collects and runs those once
+# every worker is done: after every other test, as in a session of one process.
+
+_LEFT_OUT = "conformance_tests"  # the key of a worker's `workeroutput`
+_CONFORMANCE_ARGS = pytest.StashKey[list[str]]()
+
+
+def is_xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def leave_conformance_out(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In a worker: the conformance tests are the controller's to run."""
+    # In the file's order (the workers' order is tests/parallel.py's).
+    left_out = sorted(
+        (item for item in items if item.path == CONFORMANCE_TESTS),
+        key=lambda item: item.location[1] or 0,
     )
+    items[:] = [item for item in items if item.path != CONFORMANCE_TESTS]
+    config.workeroutput[_LEFT_OUT] = [str(config.rootpath / item.nodeid) for item in left_out]
+
+
+def note_left_out(config: pytest.Config, workeroutput: dict[str, Any] | None) -> None:
+    """In the controller, as a worker finishes: the conformance tests it left out."""
+    args = config.stash.setdefault(_CONFORMANCE_ARGS, [])
+    for arg in (workeroutput or {}).get(_LEFT_OUT, ()):
+        if arg not in args:
+            args.append(arg)
+
+
+def run_conformance_in_controller(session: pytest.Session) -> None:
+    """In the controller, once every worker is done: runs the conformance tests the
+    workers left out (none after a failure stopped the session, as without workers)."""
+    args = session.config.stash.get(_CONFORMANCE_ARGS, [])
+    if not args or session.shouldfail or session.shouldstop:
+        return
+    collected = session.testscollected  # the workers' (perform_collect resets it)
+    items = session.perform_collect(args)
+    session.testscollected = collected + len(items)
+    for index, item in enumerate(items):
+        following = items[index + 1] if index + 1 < len(items) else None
+        item.ihook.pytest_runtest_protocol(item=item, nextitem=following)
+        if session.shouldfail or session.shouldstop:
+            break
 
 
 def records(directory: Path) -> Iterator[dict[str, Any]]:
