@@ -116,3 +116,23 @@ def running_smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
         yield inbox
     finally:
         controller.stop()
+
+
+@contextmanager
+def module_world(
+    fresh_servers, directory: Path, unset: tuple[str, ...] = ()
+) -> Iterator[StripeLocal]:
+    """A fresh local Stripe and a database in `directory`, configured for the console while
+    a module's tests run (a module-scoped fixture cannot take `monkeypatch`); the variables
+    in `unset` are removed meanwhile."""
+    base_url, stop = fresh_servers.take()
+    local = StripeLocal(base_url)
+    with pytest.MonkeyPatch.context() as patch:
+        configure(patch, local, directory / "console.duckdb")
+        for name in unset:
+            patch.delenv(name, raising=False)
+        try:
+            yield local
+        finally:
+            stop()
+            gateway._client_for.cache_clear()  # the next module's server has another base

@@ -16,9 +16,10 @@ from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, Permission
 from console.settings import StripeSettings
 from console.store import db
 from console.store.catalog import save_registrations, save_webinars
-from console.stripe_api import gateway, sync
+from console.stripe_api import sync
 from tests.payments import pay, refund, stripe_ledger, stripe_revenue
 from tests.stripe_local_fixture import StripeLocal
+from tests.worlds import module_world
 
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
 ANN = Actor("ann@example.org", ORGANIZER)  # wb_ann (usd), wb_ann_eur (eur)
@@ -35,47 +36,34 @@ def _at(month: int, day: int) -> int:
 @pytest.fixture(scope="module")
 def shop(fresh_servers, tmp_path_factory):
     """Payments from January to March 2026 in test mode, one in live mode, synced."""
-    base_url, stop = fresh_servers.take()
-    local = StripeLocal(base_url)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("STRIPE_API_KEY", local.api_key)
-        patch.setenv("STRIPE_API_BASE", base_url)
-        patch.setenv("CONSOLE_DB", str(tmp_path_factory.mktemp("analytics") / "console.duckdb"))
-        try:
-            local.config("account", country="US", default_currency="usd")
-            _catalog()
-            client = local.client()
-            pay(client, "wb_ann", 4900, "usd", at=_at(1, 5), email="a@example.org", name="Ada")
-            bea = pay(
-                client, "wb_ann", 4900, "usd", at=_at(1, 20), email="b@example.org", name="Bea"
-            )
-            refund(client, bea.id, amount=1000, at=_at(1, 25))
-            # Ada again: a second payment, not a second registrant.
-            pay(client, "wb_ann", 4900, "usd", at=_at(2, 10), email="A@example.org", name="Ada")
-            pay(client, "wb_ann_eur", 2900, "eur", at=_at(2, 12), email="c@example.org", name="Cy")
-            dee = pay(
-                client, "wb_bob", 5000, "jpy", at=_at(2, 15), email="d@example.org", name="Dee"
-            )
-            refund(client, dee.id, at=_at(2, 16))
-            pay(
-                client,
-                "wb_bob",
-                5000,
-                "jpy",
-                card="pm_card_createDispute",
-                at=_at(2, 18),
-                email="f@example.org",
-                name="Fay",
-            )
-            pay(client, "wb_ghost", 2000, "usd", at=_at(3, 3), email="e@example.org", name="Eve")
-            sync.run_sync()
-            live = StripeLocal(base_url, LIVE_KEY)
-            pay(live.client(), "wb_bob", 7000, "jpy", at=_at(2, 20), email="l@example.org")
-            sync.run_sync(settings=StripeSettings(LIVE_KEY, base_url))
-            yield local
-        finally:
-            stop()
-            gateway._client_for.cache_clear()
+    with module_world(fresh_servers, tmp_path_factory.mktemp("analytics")) as local:
+        local.config("account", country="US", default_currency="usd")
+        _catalog()
+        client = local.client()
+        pay(client, "wb_ann", 4900, "usd", at=_at(1, 5), email="a@example.org", name="Ada")
+        bea = pay(client, "wb_ann", 4900, "usd", at=_at(1, 20), email="b@example.org", name="Bea")
+        refund(client, bea.id, amount=1000, at=_at(1, 25))
+        # Ada again: a second payment, not a second registrant.
+        pay(client, "wb_ann", 4900, "usd", at=_at(2, 10), email="A@example.org", name="Ada")
+        pay(client, "wb_ann_eur", 2900, "eur", at=_at(2, 12), email="c@example.org", name="Cy")
+        dee = pay(client, "wb_bob", 5000, "jpy", at=_at(2, 15), email="d@example.org", name="Dee")
+        refund(client, dee.id, at=_at(2, 16))
+        pay(
+            client,
+            "wb_bob",
+            5000,
+            "jpy",
+            card="pm_card_createDispute",
+            at=_at(2, 18),
+            email="f@example.org",
+            name="Fay",
+        )
+        pay(client, "wb_ghost", 2000, "usd", at=_at(3, 3), email="e@example.org", name="Eve")
+        sync.run_sync()
+        live = StripeLocal(local.base_url, LIVE_KEY)
+        pay(live.client(), "wb_bob", 7000, "jpy", at=_at(2, 20), email="l@example.org")
+        sync.run_sync(settings=StripeSettings(LIVE_KEY, local.base_url))
+        yield local
 
 
 def _catalog() -> None:

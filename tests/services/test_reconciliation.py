@@ -11,9 +11,10 @@ from console.services import reconciliation
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, PermissionDenied
 from console.settings import StripeSettings
 from console.store import db
-from console.stripe_api import gateway, sync
+from console.stripe_api import sync
 from tests.payments import all_objects, pay, refund
 from tests.stripe_local_fixture import StripeLocal
+from tests.worlds import module_world
 
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
 FIN = Actor("fin@example.org", FINANCE)
@@ -32,21 +33,13 @@ def _payments(client) -> None:
 @pytest.fixture(scope="module")
 def synced(fresh_servers, tmp_path_factory):
     """Test-mode payments and a live-mode one, each mode synced."""
-    base_url, stop = fresh_servers.take()
-    local = StripeLocal(base_url)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("STRIPE_API_KEY", local.api_key)
-        patch.setenv("STRIPE_API_BASE", base_url)
-        patch.setenv("CONSOLE_DB", str(tmp_path_factory.mktemp("recon") / "console.duckdb"))
-        try:
-            _payments(local.client())
-            sync.run_sync()
-            pay(StripeLocal(base_url, LIVE_KEY).client(), "wb_live", 2900, "eur", card="pm_card_fr")
-            sync.run_sync(settings=StripeSettings(LIVE_KEY, base_url))
-            yield local
-        finally:
-            stop()
-            gateway._client_for.cache_clear()
+    with module_world(fresh_servers, tmp_path_factory.mktemp("recon")) as local:
+        _payments(local.client())
+        sync.run_sync()
+        live = StripeLocal(local.base_url, LIVE_KEY).client()
+        pay(live, "wb_live", 2900, "eur", card="pm_card_fr")
+        sync.run_sync(settings=StripeSettings(LIVE_KEY, local.base_url))
+        yield local
 
 
 def test_after_a_sync_the_console_agrees_with_stripe(synced):

@@ -14,6 +14,7 @@ from console.store import db, rollups
 from console.stripe_api import gateway, mirror, sync
 from tests.payments import pay, refund
 from tests.stripe_local_fixture import StripeLocal
+from tests.worlds import module_world
 
 LIVE_KEY = "sk_live_local_console"
 FIGURES = ["gross", "refunded", "disputed", "fees", "net", "charges", "new_paid_registrants"]
@@ -28,29 +29,20 @@ def _at(month: int, day: int, hour: int = 12) -> int:
 def synced(fresh_servers, tmp_path_factory):
     """A US account: usd payments, a converted eur one, refunds, a dispute, the same
     registrant paying twice, and a live-mode payment; synced once."""
-    base_url, stop = fresh_servers.take()
-    local = StripeLocal(base_url)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("STRIPE_API_KEY", local.api_key)
-        patch.setenv("STRIPE_API_BASE", base_url)
-        patch.setenv("CONSOLE_DB", str(tmp_path_factory.mktemp("rollups") / "console.duckdb"))
-        try:
-            local.config("account", country="US", default_currency="usd")
-            client = local.client()
-            first = pay(client, "wb_a", 4900, "usd", at=_at(1, 5), email="ada@example.org")
-            refund(client, first.id, amount=900, at=_at(1, 6))
-            pay(client, "wb_a", 4900, "usd", at=_at(1, 5, 18), email="bea@example.org")
-            pay(client, "wb_a", 4900, "usd", at=_at(2, 1), email="ADA@example.org")
-            pay(client, "wb_b", 2900, "eur", at=_at(2, 3), email="cy@example.org")
-            pay(client, "wb_b", 2900, "eur", card="pm_card_createDispute", at=_at(2, 4))
-            sync.run_sync()
-            live = StripeLocal(base_url, LIVE_KEY).client()
-            pay(live, "wb_a", 4900, "usd", at=_at(2, 5), email="live@example.org")
-            sync.run_sync(settings=StripeSettings(LIVE_KEY, base_url))
-            yield local
-        finally:
-            stop()
-            gateway._client_for.cache_clear()
+    with module_world(fresh_servers, tmp_path_factory.mktemp("rollups")) as local:
+        local.config("account", country="US", default_currency="usd")
+        client = local.client()
+        first = pay(client, "wb_a", 4900, "usd", at=_at(1, 5), email="ada@example.org")
+        refund(client, first.id, amount=900, at=_at(1, 6))
+        pay(client, "wb_a", 4900, "usd", at=_at(1, 5, 18), email="bea@example.org")
+        pay(client, "wb_a", 4900, "usd", at=_at(2, 1), email="ADA@example.org")
+        pay(client, "wb_b", 2900, "eur", at=_at(2, 3), email="cy@example.org")
+        pay(client, "wb_b", 2900, "eur", card="pm_card_createDispute", at=_at(2, 4))
+        sync.run_sync()
+        live = StripeLocal(local.base_url, LIVE_KEY).client()
+        pay(live, "wb_a", 4900, "usd", at=_at(2, 5), email="live@example.org")
+        sync.run_sync(settings=StripeSettings(LIVE_KEY, local.base_url))
+        yield local
 
 
 def _frame(sql: str) -> pd.DataFrame:

@@ -14,10 +14,10 @@ from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor
 from console.settings import StripeSettings
 from console.store import db, rollups
 from console.store.catalog import save_webinars
-from console.stripe_api import gateway, sync
+from console.stripe_api import sync
 from console.ui import common
 from tests.payments import pay
-from tests.stripe_local_fixture import StripeLocal
+from tests.worlds import module_world
 
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
 FIN = Actor("fin@example.org", FINANCE)
@@ -39,19 +39,10 @@ def no_key(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def synced(fresh_servers, tmp_path_factory):
     """A payment, synced a moment ago."""
-    base_url, stop = fresh_servers.take()
-    local = StripeLocal(base_url)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("STRIPE_API_KEY", local.api_key)
-        patch.setenv("STRIPE_API_BASE", base_url)
-        patch.setenv("CONSOLE_DB", str(tmp_path_factory.mktemp("common") / "console.duckdb"))
-        try:
-            pay(local.client(), "wb_c", 4900, "eur", card="pm_card_fr")
-            sync.run_sync()
-            yield local
-        finally:
-            stop()
-            gateway._client_for.cache_clear()
+    with module_world(fresh_servers, tmp_path_factory.mktemp("common")) as local:
+        pay(local.client(), "wb_c", 4900, "eur", card="pm_card_fr")
+        sync.run_sync()
+        yield local
 
 
 def _run(script, *args, actor: Actor | None = ADMIN_ACTOR, **state) -> AppTest:

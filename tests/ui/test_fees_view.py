@@ -13,9 +13,9 @@ from streamlit.testing.v1 import AppTest
 from console.domain.money import format_money
 from console.services import analytics
 from console.services.access import FINANCE, Actor
-from console.stripe_api import gateway, sync
+from console.stripe_api import sync
 from tests.payments import pay, refund
-from tests.stripe_local_fixture import StripeLocal
+from tests.worlds import module_world
 
 FIN = Actor("fin@example.org", FINANCE)
 DAY = 86400
@@ -26,25 +26,16 @@ def ledger(fresh_servers, tmp_path_factory):
     """On the French account (settles in EUR), 100 days ago: a EUR payment and a USD one
     (converted); 60 days ago the EUR payment refunded in full, in a month of its own. Then
     on a US account (settles in USD), 5 days ago: a USD payment."""
-    base_url, stop = fresh_servers.take()
-    local = StripeLocal(base_url)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("STRIPE_API_KEY", local.api_key)
-        patch.setenv("STRIPE_API_BASE", base_url)
-        patch.setenv("CONSOLE_DB", str(tmp_path_factory.mktemp("fees") / "console.duckdb"))
-        try:
-            client = local.client()
-            now = int(time.time())
-            paid = pay(client, "wb_a", 4900, "eur", card="pm_card_fr", at=now - 100 * DAY)
-            pay(client, "wb_b", 2900, "usd", card="pm_card_visa", at=now - 100 * DAY)
-            refund(client, paid.id, at=now - 60 * DAY)
-            local.config("account", country="US", default_currency="usd")
-            pay(client, "wb_c", 4900, "usd", card="pm_card_visa", at=now - 5 * DAY)
-            sync.run_sync()
-            yield local
-        finally:
-            stop()
-            gateway._client_for.cache_clear()
+    with module_world(fresh_servers, tmp_path_factory.mktemp("fees")) as local:
+        client = local.client()
+        now = int(time.time())
+        paid = pay(client, "wb_a", 4900, "eur", card="pm_card_fr", at=now - 100 * DAY)
+        pay(client, "wb_b", 2900, "usd", card="pm_card_visa", at=now - 100 * DAY)
+        refund(client, paid.id, at=now - 60 * DAY)
+        local.config("account", country="US", default_currency="usd")
+        pay(client, "wb_c", 4900, "usd", card="pm_card_visa", at=now - 5 * DAY)
+        sync.run_sync()
+        yield local
 
 
 def fees_page(actor) -> None:

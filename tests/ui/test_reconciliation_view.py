@@ -12,9 +12,9 @@ from streamlit.testing.v1 import AppTest
 from console.domain.money import format_money
 from console.services.access import ADMIN, FINANCE, Actor
 from console.settings import StripeSettings, stripe_settings
-from console.stripe_api import gateway, sync
+from console.stripe_api import sync
 from tests.payments import all_objects, pay, refund
-from tests.stripe_local_fixture import StripeLocal
+from tests.worlds import module_world
 
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
 FIN = Actor("fin@example.org", FINANCE)
@@ -24,21 +24,12 @@ AGREEMENT = "The console agrees with Stripe: no difference."
 @pytest.fixture(scope="module")
 def synced(fresh_servers, tmp_path_factory):
     """Two EUR payments on the French account, synced."""
-    base_url, stop = fresh_servers.take()
-    local = StripeLocal(base_url)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("STRIPE_API_KEY", local.api_key)
-        patch.setenv("STRIPE_API_BASE", base_url)
-        patch.setenv("CONSOLE_DB", str(tmp_path_factory.mktemp("recon") / "console.duckdb"))
-        try:
-            client = local.client()
-            pay(client, "wb_a", 4900, "eur", card="pm_card_fr", email="ada@example.org")
-            pay(client, "wb_a", 2900, "eur", card="pm_card_fr", email="bea@example.org")
-            sync.run_sync()
-            yield local
-        finally:
-            stop()
-            gateway._client_for.cache_clear()
+    with module_world(fresh_servers, tmp_path_factory.mktemp("recon")) as local:
+        client = local.client()
+        pay(client, "wb_a", 4900, "eur", card="pm_card_fr", email="ada@example.org")
+        pay(client, "wb_a", 2900, "eur", card="pm_card_fr", email="bea@example.org")
+        sync.run_sync()
+        yield local
 
 
 def reconciliation_page(actor, settings) -> None:

@@ -14,9 +14,10 @@ from console.services import analytics, audit
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor
 from console.store import db, refund_requests
 from console.store.catalog import save_registrations, save_webinars
-from console.stripe_api import gateway, sync
+from console.stripe_api import sync
 from tests.payments import all_objects, pay, refund
 from tests.stripe_local_fixture import StripeLocal
+from tests.worlds import module_world
 
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
 ANN = Actor("ann@example.org", ORGANIZER)
@@ -29,64 +30,56 @@ PEOPLE = ("Ada", "Bea", "Cy", "Dee", "Eve", "Fay")
 def shop(fresh_servers, tmp_path_factory):
     """wb_p (Ann's, €49): a payment per person; Eve's refunded in full, Fay's disputed.
     wb_free (Ann's, free): two registrants."""
-    base_url, stop = fresh_servers.take()
-    local = StripeLocal(base_url)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("STRIPE_API_KEY", local.api_key)
-        patch.setenv("STRIPE_API_BASE", base_url)
-        patch.setenv("CONSOLE_DB", str(tmp_path_factory.mktemp("refunds") / "console.duckdb"))
-        patch.delenv("SMTP_HOST", raising=False)
-        try:
-            with db.connect(write=True) as con:
-                save_webinars(
-                    con,
-                    [
-                        Webinar(
-                            "wb_p",
-                            "Paid",
-                            "ann@example.org",
-                            price_amount=4900,
-                            price_currency="eur",
-                        ),
-                        Webinar("wb_free", "Free", "ann@example.org"),
-                    ],
-                )
-                save_registrations(
-                    con,
-                    [
-                        Registration(
-                            f"reg_{name}",
-                            "wb_free",
-                            name,
-                            f"{name}@example.org",
-                            "registered",
-                            None,
-                            datetime.now(UTC),
-                        )
-                        for name in ("zed", "yan")
-                    ],
-                )
-            client = local.client()
-            charges = {}
-            for name in PEOPLE:
-                card = "pm_card_createDispute" if name == "Fay" else "pm_card_fr"
-                intent = pay(
-                    client,
-                    "wb_p",
-                    4900,
-                    "eur",
-                    card=card,
-                    email=f"{name.lower()}@example.org",
-                    name=name,
-                )
-                charges[name] = intent.latest_charge
-                if name == "Eve":
-                    refund(client, intent.id)
-            sync.run_sync()
-            yield local, charges
-        finally:
-            stop()
-            gateway._client_for.cache_clear()
+    with module_world(
+        fresh_servers, tmp_path_factory.mktemp("refunds"), unset=("SMTP_HOST",)
+    ) as local:
+        with db.connect(write=True) as con:
+            save_webinars(
+                con,
+                [
+                    Webinar(
+                        "wb_p",
+                        "Paid",
+                        "ann@example.org",
+                        price_amount=4900,
+                        price_currency="eur",
+                    ),
+                    Webinar("wb_free", "Free", "ann@example.org"),
+                ],
+            )
+            save_registrations(
+                con,
+                [
+                    Registration(
+                        f"reg_{name}",
+                        "wb_free",
+                        name,
+                        f"{name}@example.org",
+                        "registered",
+                        None,
+                        datetime.now(UTC),
+                    )
+                    for name in ("zed", "yan")
+                ],
+            )
+        client = local.client()
+        charges = {}
+        for name in PEOPLE:
+            card = "pm_card_createDispute" if name == "Fay" else "pm_card_fr"
+            intent = pay(
+                client,
+                "wb_p",
+                4900,
+                "eur",
+                card=card,
+                email=f"{name.lower()}@example.org",
+                name=name,
+            )
+            charges[name] = intent.latest_charge
+            if name == "Eve":
+                refund(client, intent.id)
+        sync.run_sync()
+        yield local, charges
 
 
 def refund_page(actor, reader, webinar_id: str) -> None:

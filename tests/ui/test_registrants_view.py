@@ -18,9 +18,10 @@ from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor
 from console.settings import StripeSettings
 from console.store import db, refund_requests
 from console.store.catalog import save_registrations, save_webinars
-from console.stripe_api import gateway, sync
+from console.stripe_api import sync
 from tests.payments import all_objects, pay, refund
 from tests.stripe_local_fixture import StripeLocal
+from tests.worlds import module_world
 
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
 BOB = Actor("bob@example.org", ORGANIZER)
@@ -34,77 +35,68 @@ def shop(fresh_servers, tmp_path_factory):
     """Ann's “Fees 101” (€49): Ada paid 3 days ago, Bea 2 days ago (€10.00 refunded since),
     Cy yesterday with a card that disputes. Ann's “Recovery”: Dee's and Eve's payments, for
     the refunds left open. Bob's free “Open hour”: two registrants."""
-    base_url, stop = fresh_servers.take()
-    local = StripeLocal(base_url)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("STRIPE_API_KEY", local.api_key)
-        patch.setenv("STRIPE_API_BASE", base_url)
-        patch.setenv("CONSOLE_DB", str(tmp_path_factory.mktemp("registrants") / "console.duckdb"))
-        try:
-            with db.connect(write=True) as con:
-                save_webinars(
-                    con,
-                    [
-                        Webinar(
-                            "wb_p",
-                            "Fees 101",
-                            "ann@example.org",
-                            price_amount=4900,
-                            price_currency="eur",
-                        ),
-                        Webinar(
-                            "wb_r",
-                            "Recovery",
-                            "ann@example.org",
-                            price_amount=4900,
-                            price_currency="eur",
-                        ),
-                        Webinar("wb_free", "Open hour", "bob@example.org"),
-                    ],
-                )
-                save_registrations(
-                    con,
-                    [
-                        Registration(
-                            f"reg_{name}",
-                            "wb_free",
-                            name.title(),
-                            f"{name}@example.org",
-                            "registered",
-                            None,
-                            datetime(2026, 11, 1, tzinfo=UTC),
-                        )
-                        for name in ("zed", "yan")
-                    ],
-                )
-            client = local.client()
-            now = int(time.time())
-            charges = {}
-            for name, days, card, webinar_id in (
-                ("Ada", 3, "pm_card_fr", "wb_p"),
-                ("Bea", 2, "pm_card_fr", "wb_p"),
-                ("Cy", 1, "pm_card_createDispute", "wb_p"),
-                ("Dee", 1, "pm_card_fr", "wb_r"),
-                ("Eve", 1, "pm_card_fr", "wb_r"),
-            ):
-                intent = pay(
-                    client,
-                    webinar_id,
-                    4900,
-                    "eur",
-                    card=card,
-                    at=now - days * DAY,
-                    email=f"{name.lower()}@example.org",
-                    name=name,
-                )
-                charges[name] = intent.latest_charge
-                if name == "Bea":
-                    refund(client, intent.id, amount=1000)
-            sync.run_sync()
-            yield local, charges
-        finally:
-            stop()
-            gateway._client_for.cache_clear()
+    with module_world(fresh_servers, tmp_path_factory.mktemp("registrants")) as local:
+        with db.connect(write=True) as con:
+            save_webinars(
+                con,
+                [
+                    Webinar(
+                        "wb_p",
+                        "Fees 101",
+                        "ann@example.org",
+                        price_amount=4900,
+                        price_currency="eur",
+                    ),
+                    Webinar(
+                        "wb_r",
+                        "Recovery",
+                        "ann@example.org",
+                        price_amount=4900,
+                        price_currency="eur",
+                    ),
+                    Webinar("wb_free", "Open hour", "bob@example.org"),
+                ],
+            )
+            save_registrations(
+                con,
+                [
+                    Registration(
+                        f"reg_{name}",
+                        "wb_free",
+                        name.title(),
+                        f"{name}@example.org",
+                        "registered",
+                        None,
+                        datetime(2026, 11, 1, tzinfo=UTC),
+                    )
+                    for name in ("zed", "yan")
+                ],
+            )
+        client = local.client()
+        now = int(time.time())
+        charges = {}
+        for name, days, card, webinar_id in (
+            ("Ada", 3, "pm_card_fr", "wb_p"),
+            ("Bea", 2, "pm_card_fr", "wb_p"),
+            ("Cy", 1, "pm_card_createDispute", "wb_p"),
+            ("Dee", 1, "pm_card_fr", "wb_r"),
+            ("Eve", 1, "pm_card_fr", "wb_r"),
+        ):
+            intent = pay(
+                client,
+                webinar_id,
+                4900,
+                "eur",
+                card=card,
+                at=now - days * DAY,
+                email=f"{name.lower()}@example.org",
+                name=name,
+            )
+            charges[name] = intent.latest_charge
+            if name == "Bea":
+                refund(client, intent.id, amount=1000)
+        sync.run_sync()
+        yield local, charges
 
 
 @pytest.fixture

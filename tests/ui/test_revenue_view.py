@@ -19,9 +19,9 @@ from console.domain.catalog import Webinar
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor
 from console.store import db
 from console.store.catalog import save_webinars
-from console.stripe_api import gateway, sync
+from console.stripe_api import sync
 from tests.payments import pay, refund
-from tests.stripe_local_fixture import StripeLocal
+from tests.worlds import module_world
 
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
 ANN = Actor("ann@example.org", ORGANIZER)
@@ -37,44 +37,35 @@ REGISTRANTS_PAGE = (
 def shop(fresh_servers, tmp_path_factory):
     """On the French account: Ann's “Fees 101” paid by Ada 50 days ago (€10.00 of it
     refunded 45 days ago) and by Bea 3 days ago; Bob's “Tokyo” paid 10 days ago in JPY."""
-    base_url, stop = fresh_servers.take()
-    local = StripeLocal(base_url)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("STRIPE_API_KEY", local.api_key)
-        patch.setenv("STRIPE_API_BASE", base_url)
-        patch.setenv("CONSOLE_DB", str(tmp_path_factory.mktemp("revenue") / "console.duckdb"))
-        try:
-            with db.connect(write=True) as con:
-                save_webinars(
-                    con,
-                    [
-                        Webinar(
-                            "wb_a",
-                            "Fees 101",
-                            "ann@example.org",
-                            price_amount=4900,
-                            price_currency="eur",
-                        ),
-                        Webinar(
-                            "wb_b",
-                            "Tokyo",
-                            "bob@example.org",
-                            price_amount=5000,
-                            price_currency="jpy",
-                        ),
-                    ],
-                )
-            client = local.client()
-            now = int(time.time())
-            ada = pay(client, "wb_a", 4900, "eur", "pm_card_fr", now - 50 * DAY, "ada@example.org")
-            refund(client, ada.id, amount=1000, at=now - 45 * DAY)
-            pay(client, "wb_a", 2900, "eur", "pm_card_fr", now - 3 * DAY, "bea@example.org")
-            pay(client, "wb_b", 5000, "jpy", "pm_card_visa", now - 10 * DAY, "cy@example.org")
-            sync.run_sync()
-            yield local
-        finally:
-            stop()
-            gateway._client_for.cache_clear()
+    with module_world(fresh_servers, tmp_path_factory.mktemp("revenue")) as local:
+        with db.connect(write=True) as con:
+            save_webinars(
+                con,
+                [
+                    Webinar(
+                        "wb_a",
+                        "Fees 101",
+                        "ann@example.org",
+                        price_amount=4900,
+                        price_currency="eur",
+                    ),
+                    Webinar(
+                        "wb_b",
+                        "Tokyo",
+                        "bob@example.org",
+                        price_amount=5000,
+                        price_currency="jpy",
+                    ),
+                ],
+            )
+        client = local.client()
+        now = int(time.time())
+        ada = pay(client, "wb_a", 4900, "eur", "pm_card_fr", now - 50 * DAY, "ada@example.org")
+        refund(client, ada.id, amount=1000, at=now - 45 * DAY)
+        pay(client, "wb_a", 2900, "eur", "pm_card_fr", now - 3 * DAY, "bea@example.org")
+        pay(client, "wb_b", 5000, "jpy", "pm_card_visa", now - 10 * DAY, "cy@example.org")
+        sync.run_sync()
+        yield local
 
 
 def revenue_page() -> None:
