@@ -41,6 +41,17 @@ from tests import REPO
 
 API_KEY = "sk_test_local_console"
 READY_PREFIX = "stripe-local listening on "
+# The account as it is before its owner finishes Stripe's onboarding (POST /_config/account).
+UNVERIFIED_ACCOUNT = {
+    "charges_enabled": False,
+    "details_submitted": False,
+    "requirements": {
+        "currently_due": ["external_account", "tos_acceptance.date"],
+        "eventually_due": [],
+        "past_due": [],
+        "disabled_reason": None,
+    },
+}
 START_TIMEOUT_SECONDS = 30
 RECORD_ENV = "STRIPE_LOCAL_RECORD"  # console.devtools.stripe_local.app reads it in build_app
 

@@ -13,17 +13,6 @@ APP = REPO / "streamlit_app.py"
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
 ANN = Actor("ann@example.org", ORGANIZER)
 FIN = Actor("fin@example.org", FINANCE)
-# The local Stripe's account as it is before its owner finishes Stripe's onboarding.
-UNVERIFIED = {
-    "charges_enabled": False,
-    "details_submitted": False,
-    "requirements": {
-        "currently_due": ["external_account", "tos_acceptance.date"],
-        "eventually_due": [],
-        "past_due": [],
-        "disabled_reason": None,
-    },
-}
 
 
 def open_app(page: str | None = None, actor: Actor | None = ADMIN_ACTOR, **query) -> AppTest:

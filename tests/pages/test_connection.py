@@ -4,7 +4,8 @@ for admins only."""
 from __future__ import annotations
 
 from console.services.access import FINANCE, Actor
-from tests.pages.support import UNVERIFIED, open_app
+from tests.pages.support import open_app
+from tests.stripe_local_fixture import UNVERIFIED_ACCOUNT as UNVERIFIED
 
 
 def test_connection_page_with_a_valid_key(fresh_stripe):

@@ -14,8 +14,9 @@ from console.services import cancellations, pricing, reports, webinars
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, PermissionDenied
 from console.services.connection import NotVerified
 from console.store import db
-from tests.pages.support import ADMIN_ACTOR, ANN, APP, UNVERIFIED, catalog_snapshot, open_app
+from tests.pages.support import ADMIN_ACTOR, ANN, APP, catalog_snapshot, open_app
 from tests.payments import all_objects
+from tests.stripe_local_fixture import UNVERIFIED_ACCOUNT as UNVERIFIED
 
 
 @pytest.fixture

@@ -14,15 +14,11 @@ from console.settings import StripeSettings
 from console.stripe_api import gateway, sync
 from tests.browser_support import free_port
 from tests.stripe_local_fixture import API_KEY
+from tests.stripe_local_fixture import UNVERIFIED_ACCOUNT as UNVERIFIED
 
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
 ANN = Actor("ann@example.org", ORGANIZER)
 FIN = Actor("fin@example.org", FINANCE)
-UNVERIFIED = {
-    "charges_enabled": False,
-    "details_submitted": False,
-    "requirements": {"currently_due": ["external_account", "tos_acceptance.date"]},
-}
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from console.services import audit
 from console.services.access import ADMIN, FINANCE, Actor
 from console.services.connection import RESTRICTED_KEY_PERMISSIONS, ConnectionStatus
 from console.store import outbox
+from tests.stripe_local_fixture import UNVERIFIED_ACCOUNT as UNVERIFIED
 
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
 FIN = Actor("fin@example.org", FINANCE)
@@ -21,16 +22,6 @@ ORGANIZERS_NOTE = (
     "Connecting a Stripe account lets every organizer in the organization charge for their "
     "webinars, with payments going to this account."
 )
-UNVERIFIED = {
-    "charges_enabled": False,
-    "details_submitted": False,
-    "requirements": {
-        "currently_due": ["external_account", "tos_acceptance.date"],
-        "eventually_due": [],
-        "past_due": [],
-        "disabled_reason": None,
-    },
-}
 
 
 @pytest.fixture
