@@ -5,6 +5,7 @@ The sync's scope sits here too, so what is mirrored is visible at a glance.
 
 from __future__ import annotations
 
+import functools
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -76,9 +77,19 @@ def key_kind(api_key: str) -> str:
 
 def _secrets() -> dict:
     try:
-        with SECRETS_FILE.open("rb") as handle:
+        stamp = SECRETS_FILE.stat().st_mtime_ns
+    except OSError:
+        return {}
+    return _parsed_secrets(SECRETS_FILE, stamp)
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed_secrets(path: Path, stamp: int) -> dict:
+    """The file read once per change (`stamp`): settings are read on every connection."""
+    try:
+        with path.open("rb") as handle:
             return tomllib.load(handle)
-    except (FileNotFoundError, tomllib.TOMLDecodeError):
+    except (OSError, tomllib.TOMLDecodeError):
         return {}
 
 

@@ -3,15 +3,26 @@ defaults as DESIGN.md's configuration table gives them; key kinds and the mode t
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import pytest
 
 from console import settings
+from console.services import auth
 from console.settings import StripeSettings, is_live_key, key_kind, setting, stripe_settings
 from console.store import db
+from tests import REPO
 
-VARIABLES = ("STRIPE_API_KEY", "STRIPE_API_BASE", "STRIPE_PUBLISHABLE_KEY", "CONSOLE_DB")
+VARIABLES = (
+    "STRIPE_API_KEY",
+    "STRIPE_API_BASE",
+    "STRIPE_PUBLISHABLE_KEY",
+    "CONSOLE_DB",
+    "CONSOLE_USERS",
+    "SMTP_HOST",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -152,6 +163,41 @@ def test_the_database_defaults_to_data_console_duckdb():
 def test_console_db_names_the_database(monkeypatch, tmp_path: Path):
     monkeypatch.setenv("CONSOLE_DB", str(tmp_path / "other.duckdb"))
     assert db.database_path() == tmp_path / "other.duckdb"
+
+
+def test_console_db_and_console_users_are_read_from_the_secrets_file_too(clean_environment):
+    _secrets(
+        clean_environment,
+        'CONSOLE_DB = "/srv/console/console.duckdb"\nCONSOLE_USERS = "/srv/console/users.json"\n',
+    )
+    assert db.database_path() == Path("/srv/console/console.duckdb")
+    assert auth.users_path() == Path("/srv/console/users.json")
+
+
+def test_users_sit_beside_the_database_unless_console_users_says_otherwise(monkeypatch, tmp_path):
+    monkeypatch.setenv("CONSOLE_DB", str(tmp_path / "db" / "console.duckdb"))
+    assert auth.users_path() == tmp_path / "db" / "users.json"
+
+
+def test_an_edited_secrets_file_is_read_again(clean_environment):
+    _secrets(clean_environment, 'SMTP_HOST = "one.example.org"\n')
+    assert setting("SMTP_HOST") == "one.example.org"
+    secrets = clean_environment / ".streamlit" / "secrets.toml"
+    secrets.write_text('SMTP_HOST = "two.example.org"\n')
+    os.utime(secrets, ns=(1, secrets.stat().st_mtime_ns + 1_000_000))
+    assert setting("SMTP_HOST") == "two.example.org"
+
+
+def test_the_product_reads_configuration_only_through_settings():
+    """One path for every variable: environment first, then the secrets file."""
+    readers = [
+        str(path.relative_to(REPO))
+        for path in (REPO / "console").rglob("*.py")
+        if "devtools" not in path.parts
+        and path.name != "settings.py"
+        and re.search(r"os\.environ|getenv\(", path.read_text())
+    ]
+    assert readers == []
 
 
 # --- what the sync mirrors ---------------------------------------------------------------

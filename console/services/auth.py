@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import secrets
 import time
 from datetime import UTC, datetime, timedelta
@@ -21,7 +20,7 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from console.domain.email_address import normalized_email
 from console.services import audit
 from console.services.access import ADMIN, ROLES, Actor, require
-from console.settings import _secrets
+from console.settings import _secrets, setting
 from console.store import db, sign_ins
 
 LOCK_AFTER_FAILURES = 5
@@ -38,7 +37,7 @@ class SignInRefused(PermissionError):
 
 
 def users_path() -> Path:
-    return Path(os.environ.get("CONSOLE_USERS") or db.database_path().parent / "users.json")
+    return Path(setting("CONSOLE_USERS") or db.database_path().parent / "users.json")
 
 
 def _load_users() -> dict[str, dict]:
@@ -78,6 +77,21 @@ def add_user(email: str, role: str, password: str, by: str = "console users add"
             before={"role": before},
             after={"role": role},
         )
+
+
+def remove_user(email: str, by: str = "console users remove") -> bool:
+    """Delete a local account; its open sessions end at their next interaction."""
+    email = email.strip().lower()
+    users = _load_users()
+    removed = users.pop(email, None)
+    if removed is None:
+        return False
+    _save_users(users)
+    with db.connect(write=True) as con:
+        audit.record(
+            con, by, "user removed", subject=email, before={"role": removed["role"]}, after={}
+        )
+    return True
 
 
 def local_users() -> dict[str, str]:
@@ -155,6 +169,15 @@ def session_actor(token: str | None) -> Actor | None:
         return None
     role = local_users().get(email)  # a removed or re-roled account takes effect at once
     return Actor(email, role) if role else None
+
+
+def as_of_now(actor: Actor) -> Actor | None:
+    """The signed-in person with the role they have now, or None once their account is
+    gone: a change made by an admin reaches open sessions at their next interaction."""
+    if oidc_configured():
+        return Actor(actor.email, role_for_email(actor.email) or "")
+    role = local_users().get(actor.email)
+    return Actor(actor.email, role) if role else None
 
 
 def close_session(token: str | None) -> None:

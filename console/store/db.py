@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import atexit
 import fcntl
-import os
 import random
 import threading
 import time
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, TypeVar
 import duckdb
 import tenacity
 
+from console.settings import setting
 from console.store import migrations
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ DATABASE_PROBLEMS = (DatabaseBusy, DatabaseTooNew)
 
 
 def database_path() -> Path:
-    return Path(os.environ.get("CONSOLE_DB") or DEFAULT_DB)
+    return Path(setting("CONSOLE_DB") or DEFAULT_DB)
 
 
 @dataclass
@@ -81,7 +81,7 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
         retry=tenacity.retry_if_exception(
             lambda e: isinstance(e, duckdb.IOException) and _is_lock_conflict(e)
         ),
-        wait=tenacity.wait_random_exponential(multiplier=0.005, max=0.2),
+        wait=tenacity.wait_random_exponential(multiplier=0.005, max=0.01),
         stop=tenacity.stop_after_delay(LOCK_WAIT_SECONDS),
         reraise=True,
     )

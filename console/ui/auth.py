@@ -39,7 +39,7 @@ def current_actor() -> Actor | None:
     """The signed-in person, or None. Renders nothing."""
     actor = st.session_state.get("actor")
     if actor is not None:
-        return actor
+        return _as_of_now(actor)
     if auth.oidc_configured():
         actor = _oidc_actor()
     else:
@@ -47,6 +47,17 @@ def current_actor() -> Actor | None:
     if actor is not None:
         st.session_state["actor"] = actor
     return actor
+
+
+def _as_of_now(actor: Actor) -> Actor | None:
+    """Re-read the person's role on every interaction: a role changed or an account
+    removed by an admin applies to this open session now, not at its next sign-in."""
+    current = auth.as_of_now(actor)
+    if current is None:
+        sign_out()
+    elif current != actor:
+        st.session_state["actor"] = current
+    return current
 
 
 def sign_in_form() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from console.services.access import ADMIN, Actor
 from console.store import db, rollups
+from tests.accounts import signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "streamlit_app.py"
@@ -78,7 +79,7 @@ def time_page(page: str | None, runs: int = 3) -> float:
     for _ in range(runs):
         st.cache_data.clear()
         app = AppTest.from_file(str(APP), default_timeout=300)
-        app.session_state["actor"] = Actor("admin@example.org", ADMIN)  # signed in
+        signed_in(app, Actor("admin@example.org", ADMIN))  # signed in
         app.query_params["webinar"] = "wb_7"
         if page:
             app.run()

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor
 from console.store import db
 from tests import REPO
+from tests.accounts import signed_in
 
 APP = REPO / "streamlit_app.py"
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
@@ -20,7 +21,7 @@ def open_app(page: str | None = None, actor: Actor | None = ADMIN_ACTOR, **query
     URL, then switched to `page` when one is given; it must not raise."""
     app = AppTest.from_file(str(APP), default_timeout=60)
     if actor is not None:
-        app.session_state["actor"] = actor
+        signed_in(app, actor)
     for key, value in query.items():
         app.query_params[key] = value
     app.run()

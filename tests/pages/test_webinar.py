@@ -14,6 +14,7 @@ from console.services import cancellations, pricing, reports, webinars
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, PermissionDenied
 from console.services.connection import NotVerified
 from console.store import db
+from tests.accounts import signed_in
 from tests.pages.support import ADMIN_ACTOR, ANN, APP, catalog_snapshot, open_app
 from tests.payments import all_objects
 from tests.stripe_local_fixture import UNVERIFIED_ACCOUNT as UNVERIFIED
@@ -73,7 +74,7 @@ def test_cancel_webinar(webinar_id):
 def test_cancel_the_webinar_refunds_everyone_and_offers_the_summary(refund_shop):
     client, inbox = refund_shop
     app = AppTest.from_file(str(APP), default_timeout=120)
-    app.session_state["actor"] = Actor("admin@example.org", ADMIN)
+    signed_in(app, Actor("admin@example.org", ADMIN))
     app.query_params["webinar"] = "wb_r"
     app.run()
     app.switch_page("pages/webinar.py").run()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from console import settings
 from console.domain.catalog import Webinar
 from console.services import (
     analytics,
@@ -24,6 +25,7 @@ from console.store import db
 from console.store.catalog import save_webinars
 from console.stripe_api import sync
 from tests import REPO
+from tests.accounts import signed_in
 from tests.payments import pay
 from tests.worlds import World, seed_world
 
@@ -225,7 +227,7 @@ def test_each_page_for_each_role(world, actor):
     for page, roles in PAGE_ACCESS.items():
         st.cache_data.clear()
         app = AppTest.from_file(str(APP), default_timeout=60)
-        app.session_state["actor"] = actor
+        signed_in(app, actor)
         app.run()
         app.switch_page(page).run()
         assert not app.exception, (page, app.exception)
@@ -270,7 +272,7 @@ def test_each_page_for_each_role(world, actor):
 )
 def test_navigation_shows_each_role_its_pages(world, actor, menu):
     app = AppTest.from_file(str(APP), default_timeout=60)
-    app.session_state["actor"] = actor
+    signed_in(app, actor)
     app.run()
     shown = {element.proto.label for element in app.sidebar.get("page_link")}
     assert shown == menu
@@ -284,9 +286,13 @@ def test_signed_out_visitors_see_sign_in_and_the_public_registration_only(world)
     assert not app.dataframe and not app.metric
 
 
-def test_a_signed_in_user_without_a_role_sees_only_that(world):
+def test_a_signed_in_user_without_a_role_sees_only_that(world, tmp_path, monkeypatch):
+    # Only a sign-in through the organization's provider can leave someone without a role.
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[auth]\nredirect_uri = "http://localhost:8501/oauth2callback"\n')
+    monkeypatch.setattr(settings, "SECRETS_FILE", secrets)
     app = AppTest.from_file(str(APP), default_timeout=60)
-    app.session_state["actor"] = Actor("stranger@example.org", "")
+    signed_in(app, Actor("stranger@example.org", ""))
     app.run()
     assert app.title[0].value == "No access yet"
     assert not app.dataframe and not app.metric

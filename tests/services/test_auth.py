@@ -78,6 +78,29 @@ def test_sessions_survive_reloads_and_end_at_sign_out_or_removal(accounts):
     assert auth.session_actor(token) is None
 
 
+def test_removing_an_account_is_audited_and_ends_its_sessions(accounts):
+    token = auth.open_session(auth.sign_in("ann@example.org", PASSWORD))
+    assert auth.remove_user("ANN@example.org ", by="admin@example.org")
+    assert auth.local_users() == {}
+    assert auth.session_actor(token) is None
+    assert auth.as_of_now(Actor("ann@example.org", "organizer")) is None
+    with db.connect() as con:
+        entry = con.execute(
+            "SELECT actor, action, subject, before FROM audit_log WHERE action = 'user removed'"
+        ).fetchall()
+    assert entry == [
+        ("admin@example.org", "user removed", "ann@example.org", '{"role": "organizer"}')
+    ]
+    assert not auth.remove_user("ann@example.org")  # nobody left to remove
+
+
+def test_as_of_now_gives_the_role_an_admin_gave_since(accounts):
+    auth.add_user("ann@example.org", "finance", PASSWORD)
+    assert auth.as_of_now(Actor("ann@example.org", "organizer")) == Actor(
+        "ann@example.org", "finance"
+    )
+
+
 def test_users_add_command_prompts_for_nothing_with_stdin(accounts):
     env = {"CONSOLE_DB": str(accounts / "db.duckdb"), "PATH": "/usr/bin:/bin"}
     done = subprocess.run(

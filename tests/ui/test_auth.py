@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from console import settings
 from console.services import auth
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor
+from tests.accounts import signed_in
 
 PASSWORD = "correct horse battery"
 ANN = Actor("ann@example.org", ORGANIZER)
@@ -40,7 +41,7 @@ def sign_out_page() -> None:
 def _app(roles: tuple[str, ...] = (ORGANIZER,), actor: Actor | None = None) -> AppTest:
     app = AppTest.from_function(guarded_page, args=(roles,), default_timeout=30)
     if actor is not None:
-        app.session_state["actor"] = actor
+        signed_in(app, actor)
     return app.run()
 
 
@@ -123,11 +124,12 @@ def test_nothing_is_written_to_the_browser_until_someone_signs_in():
     assert not [e for e in app.main.children.values() if e.type == "bidi_component"]
 
 
-def test_a_person_without_a_role_is_told_to_ask_an_admin():
-    app = _app(actor=Actor("stranger@example.org", ""))
+def test_a_person_without_a_role_is_told_to_ask_an_admin(oidc):
+    # Only a sign-in through the organization's provider can leave someone without a role.
+    app = _app(actor=Actor("stranger@elsewhere.org", ""))
     assert app.title[0].value == "No access yet"
     assert app.error[0].value == (
-        "You are signed in as stranger@example.org, but no role is configured for you. "
+        "You are signed in as stranger@elsewhere.org, but no role is configured for you. "
         "Ask an admin to give you one."
     )
     assert _shown(app) == []
@@ -150,13 +152,49 @@ def test_a_role_the_page_names_gets_in(role):
 
 def test_sign_out_forgets_the_person_in_this_browser():
     app = AppTest.from_function(sign_out_page, default_timeout=30)
-    app.session_state["actor"] = ANN
+    signed_in(app, ANN)
     app.session_state["session_cookie"] = "console_session=abc; Path=/"
     app.run()
     assert _shown(app) == ["Signed in: ann@example.org"]
     app.button(key="sign_out").click().run()
     assert _shown(app) == ["Signed in: nobody"]
     assert "session_cookie" not in app.session_state
+
+
+def test_a_role_change_reaches_an_open_session_at_its_next_interaction(ann_account):
+    app = _app(roles=(ORGANIZER,), actor=ANN)
+    assert _shown(app) == ["Page content for ann@example.org (organizer)"]
+
+    auth.add_user("ann@example.org", FINANCE, PASSWORD, by="admin@example.org")
+    app.run()  # Ann's next click, in the session she already had open
+    assert app.title[0].value == "Not allowed"
+    assert app.error[0].value == "Your role (finance) does not give access to this page."
+    assert app.session_state["actor"] == Actor("ann@example.org", FINANCE)
+
+
+def test_a_removed_account_is_signed_out_of_its_open_session(ann_account):
+    token = auth.open_session(ANN)
+    app = _app(actor=ANN)
+    assert _shown(app) == ["Page content for ann@example.org (organizer)"]
+
+    assert auth.remove_user("ann@example.org", by="admin@example.org")
+    app.run()
+    assert [title.value for title in app.title] == ["Sign in"]
+    assert _shown(app) == [] and "actor" not in app.session_state
+    assert auth.session_actor(token) is None
+
+
+def test_with_oidc_a_role_change_in_the_rules_reaches_an_open_session(oidc):
+    app = AppTest.from_function(guarded_page, args=((ADMIN,),), default_timeout=30)
+    app.user = {"is_logged_in": True, "email": "ana@example.org"}
+    app.run()
+    assert _shown(app) == ["Page content for ana@example.org (admin)"]
+
+    settings.SECRETS_FILE.write_text(
+        settings.SECRETS_FILE.read_text().replace('admins = ["ana@example.org"]', "admins = []")
+    )
+    app.run()
+    assert app.title[0].value == "Not allowed"  # ana@example.org is now the domain's finance
 
 
 # --- OIDC --------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from console.store import db, rollups
 from console.store.catalog import save_webinars
 from console.stripe_api import sync
 from console.ui import common
+from tests.accounts import signed_in
 from tests.payments import pay
 from tests.worlds import module_world
 
@@ -48,7 +49,7 @@ def synced(fresh_servers, tmp_path_factory):
 def _run(script, *args, actor: Actor | None = ADMIN_ACTOR, **state) -> AppTest:
     app = AppTest.from_function(script, args=args, default_timeout=30)
     if actor is not None:
-        app.session_state["actor"] = actor
+        signed_in(app, actor)
     for key, value in state.items():
         app.session_state[key] = value
     app.run()

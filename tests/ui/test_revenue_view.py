@@ -20,6 +20,7 @@ from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor
 from console.store import db
 from console.store.catalog import save_webinars
 from console.stripe_api import sync
+from tests.accounts import signed_in
 from tests.payments import pay, refund
 from tests.worlds import module_world
 
@@ -106,7 +107,7 @@ def _page(directory: Path, actor: Actor = FIN, **state) -> AppTest:
     (directory / "pages").mkdir(exist_ok=True)
     (directory / "pages" / "registrants.py").write_text(REGISTRANTS_PAGE)
     app = AppTest.from_file(directory / "main.py", default_timeout=60)
-    app.session_state["actor"] = actor
+    signed_in(app, actor)
     for key, value in state.items():
         app.session_state[key] = value
     app.run()
