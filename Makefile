@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-fast bench lint browser
+.PHONY: run test test-fast bench soak lint browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: $(STAMP) browser
 ## make test-fast: every test but the browser tests (no Chromium needed)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest $(PARALLEL) -m "not browser"
+
+## make soak: 20 browser sessions on every page during syncs and a cancellation (minutes)
+soak: $(STAMP) browser
+	$(BIN)/python tests/benchmarks/soak.py
 
 ## make bench: benchmarks; figures go to BENCHMARKS.md
 bench: $(STAMP)

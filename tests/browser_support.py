@@ -126,33 +126,31 @@ class RunningConsole:
                 return line.split(": ", 1)[1].strip()
         raise AssertionError("make run did not start:\n" + "".join(self.output))
 
-    def report(self, *args: str) -> list[dict]:
-        """A `console report … --format json` against this run's database."""
-        env = {**self.env, "STRIPE_API_KEY": "sk_test_local_console"}
-        out = subprocess.run(
-            [sys.executable, "-m", "console", "report", *args, "--format", "json"],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        return json.loads(out)
-
-    def sync(self) -> None:
-        """`console sync` against this run's local Stripe and database."""
+    def run_console(self, *args: str, program: list[str] | None = None):
+        """`console ARGS` (or `program ARGS`) against this run's local Stripe and database."""
         env = {
             **self.env,
             "STRIPE_API_KEY": "sk_test_local_console",
             "STRIPE_API_BASE": f"http://127.0.0.1:{self.stripe_port}",
         }
-        subprocess.run(
-            [sys.executable, "-m", "console", "sync"],
+        return subprocess.run(
+            [*(program or [sys.executable, "-m", "console"]), *args],
             cwd=REPO,
             env=env,
-            check=True,
             capture_output=True,
+            text=True,
         )
+
+    def report(self, *args: str) -> list[dict]:
+        """A `console report … --format json` against this run's database."""
+        done = self.run_console("report", *args, "--format", "json")
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    def sync(self) -> None:
+        """`console sync` against this run's local Stripe and database."""
+        done = self.run_console("sync")
+        assert done.returncode == 0, done.stderr
 
     def stop(self) -> int:
         os.killpg(self.process.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends

@@ -103,6 +103,17 @@ def previous_section(title: str, problem: Exception) -> list[str]:
     return kept + ["", f"*Not measured again by this run ({reason}); figures from before.*"]
 
 
+def kept_soak_section() -> list[str]:
+    from tests.benchmarks.soak import TITLE
+
+    path = ROOT / "BENCHMARKS.md"
+    text = path.read_text() if path.exists() else ""
+    for section in re.split(r"(?m)^(?=## )", text):
+        if section.startswith(TITLE):
+            return [""] + section.rstrip("\n").splitlines()
+    return []
+
+
 def main() -> None:
     header = [
         "# Benchmarks",
@@ -124,6 +135,7 @@ def main() -> None:
     except Exception as problem:  # noqa: BLE001 - the other sections still get written
         print(f"page benchmark failed: {problem}", flush=True)
         sections += [""] + previous_section("## Page cost", problem)
+    sections += kept_soak_section()  # `make soak` writes it, not `make bench`
     (ROOT / "BENCHMARKS.md").write_text("\n".join(header + sections) + "\n")
     print("wrote BENCHMARKS.md")
 
