@@ -106,7 +106,7 @@ class RunningConsole:
                 "--stripe-port",
                 str(self.stripe_port),
             ],
-            cwd=REPO,
+            cwd=data_dir,  # `console run` works from any directory
             env=self.env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

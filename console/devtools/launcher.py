@@ -1,16 +1,27 @@
-"""`make run`: the local Stripe, the demo, a sync, then the console, stopped together."""
+"""`make run`: the local Stripe, the demo, a sync, then the console, stopped together.
+
+It runs from any directory: the children run in the project's folder, where Streamlit
+finds the app and its settings. Each child has a process group of its own, and all of
+them stop when the launcher gets SIGINT (Ctrl-C), SIGTERM (a service manager, `docker
+stop`) or SIGHUP (a closed terminal), and when the launcher itself dies.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from console.store.db import database_path
+
+PROJECT = Path(__file__).resolve().parents[2]  # where streamlit_app.py is
 
 # Not a secret: the local Stripe accepts any test key.
 LOCAL_TEST_KEY = "sk_test_local_console"
@@ -32,9 +43,68 @@ def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30) -> 
     raise RuntimeError(f"{url} did not answer within {seconds:.0f} s")
 
 
-def _step(env: dict, *args: str) -> None:
-    completed = subprocess.run([sys.executable, "-m", "console", *args], env=env, check=False)
-    if completed.returncode != 0:
+class Stopped(Exception):
+    """SIGTERM or SIGHUP: stop everything, as Ctrl-C does."""
+
+
+def _stop_on_signals() -> None:
+    def stop(signum: int, _frame) -> None:
+        raise Stopped(signal.Signals(signum).name)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
+
+
+def _die_with_the_launcher() -> None:
+    """In each child: the kernel sends it SIGTERM if the launcher dies, even by kill -9."""
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _start(args: list[str], env: dict, **options) -> subprocess.Popen:
+    """A child in its own process group, in the project's folder."""
+    return subprocess.Popen(
+        args,
+        env=env,
+        cwd=PROJECT,
+        start_new_session=True,
+        preexec_fn=_die_with_the_launcher,  # noqa: PLW1509 - the launcher has one thread
+        **options,
+    )
+
+
+def _stop(children: list[subprocess.Popen]) -> None:
+    """Each child's whole process group: SIGTERM, then SIGKILL after 10 s."""
+    for child in reversed(children):
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGTERM)
+    for child in children:
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+
+
+def taken_ports(*ports: int) -> list[int]:
+    """The ports something on this machine already listens on."""
+    taken = []
+    for port in ports:
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers bind
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                taken.append(port)
+    return taken
+
+
+def _step(env: dict, children: list[subprocess.Popen], *args: str) -> None:
+    step = _start([sys.executable, "-m", "console", *args], env)
+    children.append(step)
+    completed = step.wait()
+    children.remove(step)
+    if completed != 0:
         raise RuntimeError(f"`console {' '.join(args)}` failed")
 
 
@@ -50,7 +120,35 @@ def _mention_the_old_store(stripe_store) -> None:
         )
 
 
+def _from_the_project() -> None:
+    """Work in the project's folder, whatever the directory it was started from: paths
+    a person gave (CONSOLE_DB, CONSOLE_USERS) keep the meaning they had there."""
+    for name in ("CONSOLE_DB", "CONSOLE_USERS"):
+        if os.environ.get(name):
+            os.environ[name] = str(Path(os.environ[name]).resolve())
+    os.chdir(PROJECT)
+
+
+def _refuse_taken_ports(console_port: int, stripe_port: int) -> str | None:
+    options = {console_port: "--port", stripe_port: "--stripe-port"}
+    taken = taken_ports(console_port, stripe_port)
+    if not taken:
+        return None
+    port = taken[0]
+    return (
+        f"port {port} is taken: another program listens on it (an earlier `make run` "
+        f"still running?). Stop it, or choose another port: `console run {options[port]} "
+        f"{port + 1}`."
+    )
+
+
 def run_console(console_port: int = 8501, stripe_port: int = 12111) -> int:
+    refused = _refuse_taken_ports(console_port, stripe_port)
+    if refused:
+        print(f"make run stopped: {refused}", file=sys.stderr)
+        return 1
+    _from_the_project()
+    _stop_on_signals()
     stripe_base = f"http://127.0.0.1:{stripe_port}"
     env = {
         **os.environ,
@@ -65,7 +163,7 @@ def run_console(console_port: int = 8501, stripe_port: int = 12111) -> int:
     children: list[subprocess.Popen] = []
     try:
         print(f"1/4 starting the local Stripe on {stripe_base}", flush=True)
-        stripe_local = subprocess.Popen(
+        stripe_local = _start(
             [
                 sys.executable,
                 "-m",
@@ -75,17 +173,17 @@ def run_console(console_port: int = 8501, stripe_port: int = 12111) -> int:
                 "--store",
                 str(stripe_store),
             ],
-            env=env,
+            env,
             stdout=subprocess.DEVNULL,
         )
         children.append(stripe_local)
         _wait_until_up(stripe_base, stripe_local)  # any answer will do
         print("2/4 seeding the demo (once; later runs reuse it)", flush=True)
-        _step(env, "demo")
+        _step(env, children, "demo")
         print("3/4 syncing Stripe into DuckDB", flush=True)
-        _step(env, "sync")
+        _step(env, children, "sync")
         print("4/4 starting the console", flush=True)
-        streamlit = subprocess.Popen(
+        streamlit = _start(
             [
                 sys.executable,
                 "-m",
@@ -95,7 +193,7 @@ def run_console(console_port: int = 8501, stripe_port: int = 12111) -> int:
                 "--server.port",
                 str(console_port),
             ],
-            env=env,
+            env,
         )
         children.append(streamlit)
         _wait_until_up(f"http://127.0.0.1:{console_port}/_stcore/health", streamlit, 60)
@@ -109,14 +207,7 @@ def run_console(console_port: int = 8501, stripe_port: int = 12111) -> int:
     except RuntimeError as problem:
         print(f"make run stopped: {problem}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Stopped):
         return 0
     finally:
-        for child in reversed(children):
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in children:
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        _stop(children)

@@ -1,15 +1,18 @@
 """console/devtools/launcher.py (`make run`): waiting for a child to answer, the notice about
-release 0.1.0's local Stripe store, and a run that stops when the local Stripe cannot start.
-Streamlit itself is never started here."""
+release 0.1.0's local Stripe store, taken ports, and stopping every child on SIGTERM,
+SIGHUP or the launcher's death, from any directory. Streamlit itself is never started
+here (the browser tests run it)."""
 
 from __future__ import annotations
 
 import http.server
 import os
+import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -149,20 +152,112 @@ def test_no_notice_without_an_old_store(capsys, data_dir):
 
 
 def test_a_failing_step_names_the_command(data_dir):
+    children: list[subprocess.Popen] = []
     with pytest.raises(RuntimeError) as excinfo:
-        launcher._step(dict(os.environ), "no-such-command")  # argparse refuses it: exit 2
+        launcher._step(dict(os.environ), children, "no-such-command")  # argparse: exit 2
     assert str(excinfo.value) == "`console no-such-command` failed"
+    assert children == []  # a finished step is no longer a child to stop
 
 
-def test_run_stops_when_the_local_stripe_cannot_start(capsys, data_dir):
-    """The local Stripe's port is taken: the run says so, exits 1 and starts nothing else."""
+@pytest.mark.parametrize("which", ["console", "stripe"])
+def test_a_taken_port_is_named_and_nothing_starts(capsys, data_dir, which):
+    """Something (an earlier run, say) listens on a port: say which, and start nothing."""
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
-        stripe_port = taken.getsockname()[1]
-        code = launcher.run_console(console_port=free_port(), stripe_port=stripe_port)
+        taken.listen()
+        port = taken.getsockname()[1]
+        ports = {"console_port": free_port(), "stripe_port": free_port()}
+        ports[f"{which}_port"] = port
+        code = launcher.run_console(**ports)
     captured = capsys.readouterr()
+    option = "--port" if which == "console" else "--stripe-port"
     assert code == 1
-    assert f"1/4 starting the local Stripe on http://127.0.0.1:{stripe_port}" in captured.out
-    assert "2/4" not in captured.out
-    assert "make run stopped: console.devtools.stripe_local exited\n" in captured.err
-    assert not (data_dir / "stripe-local.store").exists()  # nothing was saved
+    assert captured.out == ""  # not even the local Stripe was started
+    assert captured.err == (
+        f"make run stopped: port {port} is taken: another program listens on it (an "
+        "earlier `make run` still running?). Stop it, or choose another port: "
+        f"`console run {option} {port + 1}`.\n"
+    )
+    assert not (data_dir / "stripe-local.store").exists()
+
+
+# --- stopping: every child, on every signal a person or a service manager sends ----------
+
+
+def _children_of(pid: int) -> set[int]:
+    """Processes whose parent is `pid`, from /proc."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it ended meanwhile
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its parent has not asked yet
+
+
+def _wait(condition, seconds: float = 20) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.fixture
+def seeding_run(tmp_path):
+    """`console run` started from a directory that is not the project's, with a database
+    path relative to it, stopped while it seeds the demo: the local Stripe and the demo
+    step are its children then."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "CONSOLE_DB": "data/console.duckdb"}
+    stripe_port = free_port()
+    run = subprocess.Popen(
+        [sys.executable, "-m", "console", "run", "--port", str(free_port())]
+        + ["--stripe-port", str(stripe_port)],
+        cwd=elsewhere,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for line in run.stdout:
+            if line.startswith("2/4"):
+                break
+        assert _wait(lambda: len(_children_of(run.pid)) == 2), "no local Stripe and demo step"
+        yield run, _children_of(run.pid), stripe_port, elsewhere
+    finally:
+        if run.poll() is None:
+            run.kill()
+        run.wait()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_to_the_launcher_stops_every_child(seeding_run, signum):
+    run, children, stripe_port, elsewhere = seeding_run
+    os.kill(run.pid, signum)  # the launcher alone, as a service manager or a terminal does
+    assert run.wait(timeout=30) == 0
+    assert _wait(lambda: not any(_alive(child) for child in children))
+    assert launcher.taken_ports(stripe_port) == []
+    # Run from elsewhere: the database path meant what it meant there.
+    assert (elsewhere / "data" / "stripe-local.store").exists()
+
+
+def test_children_stop_when_the_launcher_is_killed(seeding_run):
+    run, children, stripe_port, _elsewhere = seeding_run
+    run.kill()  # kill -9: the launcher cannot clean up; the kernel tells the children
+    run.wait()
+    assert _wait(lambda: not any(_alive(child) for child in children))
+    assert _wait(lambda: launcher.taken_ports(stripe_port) == [])
