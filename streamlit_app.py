@@ -6,6 +6,7 @@ from console.formatting.i18n import LOCALES, t
 from console.services.access import ADMIN, FINANCE, ORGANIZER
 from console.store import db
 from console.ui.auth import current_actor, keep_signed_in, sign_in_form, sign_out
+from console.ui.background import start_background_work
 
 st.set_page_config(
     page_title="Webinar payments console", page_icon=":material/credit_card:", layout="wide"
@@ -16,6 +17,7 @@ try:
 except db.DATABASE_PROBLEMS as problem:
     st.error(str(problem))
     st.stop()
+start_background_work()
 
 with st.sidebar:
     st.selectbox("Language / Langue", options=list(LOCALES), format_func=LOCALES.get, key="locale")

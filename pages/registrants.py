@@ -6,12 +6,7 @@ from console.services import analytics
 from console.services.access import ADMIN, FINANCE, ORGANIZER
 from console.ui.common import export_name, flash, open_data_page, stop_with_no_payments
 from console.ui.refund_panel import cancel_without_refund_panel, refund_panel, refund_requests_table
-from console.ui.registrants_view import (
-    registrant_search,
-    registrants_table,
-    registrants_webinar,
-    settle_open_refunds,
-)
+from console.ui.registrants_view import registrant_search, registrants_table, registrants_webinar
 from console.ui.tables import csv_download
 
 SHOWN_ROWS = 1000  # more is for the CSV: a table of 25,000 rows helps nobody
@@ -23,7 +18,6 @@ if webinar_id is None:
     stop_with_no_payments()
 st.query_params["webinar"] = webinar_id
 flash("refund_flash")
-settle_open_refunds(actor, page.settings)
 
 search, sort = registrant_search()
 rows = page.read("registrant_rows", webinar_id, search, sort, SHOWN_ROWS)

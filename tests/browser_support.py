@@ -71,7 +71,11 @@ def free_port() -> int:
 
 class RunningConsole:
     def __init__(self, data_dir: Path):
-        self.env = {**os.environ, "CONSOLE_DB": str(data_dir / "console.duckdb")}
+        self.env = {
+            **os.environ,
+            "CONSOLE_DB": str(data_dir / "console.duckdb"),
+            "CONSOLE_BACKGROUND_SECONDS": "5",  # open refunds settled as the product does
+        }
         self.env.pop("STRIPE_API_KEY", None)
         self.port, self.stripe_port = free_port(), free_port()
         # The console needs sign-in: an admin whose password the tests know.

@@ -17,14 +17,20 @@ def start_sync(actor: Actor, on_progress: sync.ProgressCallback | None = None) -
     return sync.run_sync(on_progress=on_progress)
 
 
-def settle_after_sync() -> list[str]:
-    """Payments whose browser closed early, refunds whose answer was lost: record them.
-    Returns warnings for people (empty when all went well)."""
-    warnings = []
-    registration.settle_from_mirror()
+def settle_open_refunds() -> list[str]:
+    """Refunds a crash left open, and those Stripe answered "pending", settled in the sync's
+    name (after each sync, and in the background). Returns warnings (empty when all went
+    well)."""
     try:
         refunds.recover(refunds.SYNC_ACTOR)
         refunds.follow_pending(refunds.SYNC_ACTOR)
     except StripeProblem as problem:
-        warnings.append(f"Open refunds were not checked: {problem}")
-    return warnings
+        return [f"Open refunds were not checked: {problem}"]
+    return []
+
+
+def settle_after_sync() -> list[str]:
+    """Payments whose browser closed early, refunds whose answer was lost: record them.
+    Returns warnings for people (empty when all went well)."""
+    registration.settle_from_mirror()
+    return settle_open_refunds()

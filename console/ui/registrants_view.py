@@ -1,4 +1,4 @@
-"""The paid registrants page's pieces: which webinar, open refunds, search and sort, the
+"""The paid registrants page's pieces: which webinar, search and sort, the
 table of payments."""
 
 from __future__ import annotations
@@ -8,10 +8,7 @@ import streamlit as st
 
 from console.formatting.i18n import t
 from console.formatting.presentation import MONEY_COLUMNS, formatted_money
-from console.services import analytics, refunds
-from console.services.access import Actor
-from console.settings import StripeSettings
-from console.stripe_api.gateway import StripeProblem
+from console.services import analytics
 from console.ui.common import locale
 from console.ui.tables import labels, table, when_column
 
@@ -28,15 +25,6 @@ def registrants_webinar(webinars: dict[str, str]) -> str | None:
         key="registrants_choice",
         format_func=lambda w: f"{webinars[w]} ({w})",
     )
-
-
-def settle_open_refunds(actor: Actor, settings: StripeSettings) -> None:
-    """Settle refunds left open by a crash, and follow those Stripe answered "pending"."""
-    try:
-        refunds.recover(actor, settings)
-        refunds.follow_pending(actor, settings)
-    except StripeProblem as problem:
-        st.warning(f"Could not check open refunds with Stripe: {problem}")
 
 
 def registrant_search() -> tuple[str, str]:

@@ -1,7 +1,6 @@
 """console/ui/registrants_view.py through AppTest: which webinar (the link's, the one picked
-on the Revenue page, or chosen), refunds left open settled when the page opens, search and
-sort, and the table of payments with links to Stripe; on one synced local Stripe where
-payments are needed."""
+on the Revenue page, or chosen), search and sort, and the table of payments with links to
+Stripe; on one synced local Stripe where payments are needed."""
 
 from __future__ import annotations
 
@@ -15,12 +14,10 @@ from streamlit.testing.v1 import AppTest
 from console.domain.catalog import Registration, Webinar
 from console.services import analytics
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor
-from console.settings import StripeSettings
-from console.store import db, refund_requests
+from console.store import db
 from console.store.catalog import save_registrations, save_webinars
 from console.stripe_api import sync
-from tests.payments import all_objects, pay, refund
-from tests.stripe_local_fixture import StripeLocal
+from tests.payments import pay, refund
 from tests.worlds import module_world
 
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
@@ -33,8 +30,8 @@ WEBINARS = {"wb_p": "Fees 101", "wb_free": "Open hour", "wb_r": "Recovery"}
 @pytest.fixture(scope="module")
 def shop(fresh_servers, tmp_path_factory):
     """Ann's “Fees 101” (€49): Ada paid 3 days ago, Bea 2 days ago (€10.00 refunded since),
-    Cy yesterday with a card that disputes. Ann's “Recovery”: Dee's and Eve's payments, for
-    the refunds left open. Bob's free “Open hour”: two registrants."""
+    Cy yesterday with a card that disputes. Ann's “Recovery”: Dee's and Eve's payments.
+    Bob's free “Open hour”: two registrants."""
     with module_world(fresh_servers, tmp_path_factory.mktemp("registrants")) as local:
         with db.connect(write=True) as con:
             save_webinars(
@@ -302,80 +299,3 @@ def test_a_free_webinars_registrants_are_free_registrations(shop):
     assert sorted(shown.index) == ["Yan", "Zed"]
     assert set(shown["status"]) == {"Free registration"}
     assert set(shown["amount_paid"]) == {"—"} and set(shown["stripe_link"]) == {""}
-
-
-# --- refunds left open -----------------------------------------------------------------------
-
-
-def settle_page(actor, settings) -> None:
-    import streamlit as st
-
-    from console.settings import stripe_settings
-    from console.ui.registrants_view import settle_open_refunds
-
-    settle_open_refunds(actor, settings or stripe_settings())
-    st.markdown("the registrants")
-
-
-def _open_request(request_id: str, charge_id: str, webinar_id: str = "wb_r") -> None:
-    request = refund_requests.NewRequest(
-        request_id,
-        False,
-        charge_id,
-        webinar_id,
-        "x@example.org",
-        None,
-        "eur",
-        "requested_by_customer",
-        "",
-        False,
-        None,
-        "fin@example.org",
-    )
-    with db.connect(write=True) as con:
-        refund_requests.open_request(con, request)
-
-
-def _refunds_of(local: StripeLocal, charge_id: str) -> list:
-    return [r for r in all_objects(local.client(), "refunds") if r.charge == charge_id]
-
-
-def test_a_refund_whose_answer_was_lost_is_recorded_without_refunding_twice(shop):
-    local, charges = shop
-    _open_request("req_dee", charges["Dee"])
-    made = local.client().v1.refunds.create(  # Stripe made it; the console never heard back
-        params={"charge": charges["Dee"], "metadata": {"console_request_id": "req_dee"}}
-    )
-    app = _run(settle_page, FIN, None)
-    assert not app.warning
-    assert [m.value for m in app.markdown] == ["the registrants"]
-    assert [r.id for r in _refunds_of(local, charges["Dee"])] == [made.id]
-    request = refund_requests.load("req_dee")
-    assert (request["status"], request["stripe_refund_id"]) == ("succeeded", made.id)
-
-
-def test_a_refund_request_never_sent_is_sent_when_the_page_opens(shop):
-    local, charges = shop
-    _open_request("req_eve", charges["Eve"])
-    assert _refunds_of(local, charges["Eve"]) == []
-    app = _run(settle_page, FIN, None)
-    assert not app.warning
-    [made] = _refunds_of(local, charges["Eve"])
-    assert made.amount == 4900 and made.metadata["console_request_id"] == "req_eve"
-    assert refund_requests.load("req_eve")["status"] == "succeeded"
-
-
-def test_with_nothing_open_stripe_is_not_needed(empty_database):
-    app = _run(settle_page, FIN, StripeSettings(None, "https://api.stripe.com"))
-    assert not app.warning and not app.error
-    assert [m.value for m in app.markdown] == ["the registrants"]
-
-
-def test_when_stripe_cannot_be_reached_the_page_warns_and_goes_on(empty_database):
-    _open_request("req_x", "ch_unknown")
-    unreachable = StripeSettings("sk_test_unreachable", "http://127.0.0.1:9")
-    app = _run(settle_page, FIN, unreachable)
-    [warning] = [w.value for w in app.warning]
-    assert warning.startswith("Could not check open refunds with Stripe: Could not reach Stripe")
-    assert [m.value for m in app.markdown] == ["the registrants"]
-    assert refund_requests.load("req_x")["status"] == "requested"  # still open, for next time
