@@ -7,9 +7,8 @@ import json
 import os
 import sys
 
-from console.formatting.csv_export import to_csv_bytes
-from console.formatting.presentation import with_formatted_money
-from console.services import reports
+# Each command imports what it needs (pandas takes most of a second): `console --help`,
+# `console users` and `console stripe-local` start without it.
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -126,6 +125,8 @@ def _settle_open_refunds() -> None:
 
 
 def _report_frame(args: argparse.Namespace):
+    from console.services import reports
+
     livemode = _livemode()
     if args.name == "revenue":
         return reports.revenue(livemode)
@@ -137,6 +138,9 @@ def _report_frame(args: argparse.Namespace):
 def cmd_report(args: argparse.Namespace) -> int:
     if args.name == "registrants" and not args.webinar:
         return _fail("the registrants report needs --webinar ID (see `console report revenue`).")
+    from console.formatting.csv_export import to_csv_bytes
+    from console.services import reports
+
     frame = _report_frame(args)
     if args.format == "json":
         print(json.dumps(reports.records(frame), ensure_ascii=False, indent=1))
@@ -148,6 +152,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _table(frame, report: str) -> str:
+    from console.formatting.presentation import with_formatted_money
+
     if frame.empty:
         return "(nothing yet: run `console sync` first)"
     return with_formatted_money(frame, report).to_string(index=False)

@@ -10,7 +10,7 @@ import pytest
 import stripe
 
 from console.store import db
-from console.stripe_api import gateway
+from console.stripe_api import gateway, sync_rate
 from tests.browser_support import browser, free_port  # noqa: F401
 from tests.devtools.stripe_local import recording
 from tests.parallel import Parallel
@@ -65,6 +65,23 @@ def _short_sdk_retry_waits(monkeypatch):
     still made, and still counted by the sync's governor."""
     monkeypatch.setattr(stripe.HTTPClient, "INITIAL_DELAY", stripe.HTTPClient.INITIAL_DELAY / 100)
     monkeypatch.setattr(stripe.HTTPClient, "MAX_DELAY", stripe.HTTPClient.MAX_DELAY / 100)
+
+
+# --- the sync's pace ------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _unpaced_sync():
+    """The sync paces its requests at what Stripe allows (22 a second with a test key:
+    console/stripe_api/sync_rate.py), which is most of a small sync's time. The local
+    Stripe has no rate limit, so tests let the sync ask as fast as it answers
+    (SYNC_REQUESTS_PER_SECOND, the console's own setting, as a person would set it).
+    tests/stripe_api/test_sync_rate.py tests the pacing and the default rates; a test that
+    needs a sync to take time passes a rate, or leaves the setting out of a process's
+    environment. Set for the session, so module-scoped worlds sync at that pace too."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv(sync_rate.RATE_SETTING, "inf")
+        yield
 
 
 # --- Streamlit's scan of the installed packages ---------------------------------------------

@@ -52,25 +52,39 @@ def all_objects(client: stripe.StripeClient, resource: str) -> list:
     return list(service.list(params={"limit": 100}).auto_paging_iter())
 
 
+def listed(client: stripe.StripeClient, resource: str) -> list[dict]:
+    """Every object of a list, newest first, as the JSON Stripe answered: what
+    `all_objects` gives, without building an SDK object of each (a page of charges takes
+    the SDK some 60 ms to build, ten times its JSON)."""
+    objects: list[dict] = []
+    params: dict = {"limit": 100}
+    while True:
+        page = client.raw_request("get", f"/v1/{resource}", **params).data
+        objects += page["data"]
+        if not page["has_more"] or not page["data"]:
+            return objects
+        params["starting_after"] = page["data"][-1]["id"]
+
+
 def stripe_ledger(client: stripe.StripeClient) -> dict[str, dict]:
     """Per succeeded charge, from Stripe's API alone: its webinar, what was paid, refunded
     and lost to disputes (presentment), and the fee and net of every balance transaction
     that belongs to it (its own, its refunds' and their failures', its disputes')."""
-    intents = {pi.id: pi for pi in all_objects(client, "payment_intents")}
-    refunds = all_objects(client, "refunds")
-    disputes = all_objects(client, "disputes")
+    intents = {pi["id"]: pi for pi in listed(client, "payment_intents")}
+    refunds = listed(client, "refunds")
+    disputes = listed(client, "disputes")
     charges: dict[str, dict] = {}
-    for charge in all_objects(client, "charges"):
-        if charge.status != "succeeded":
+    for charge in listed(client, "charges"):
+        if charge["status"] != "succeeded":
             continue
-        intent = intents.get(charge.payment_intent)
-        intent_metadata = intent.metadata.to_dict() if intent else {}
-        charges[charge.id] = {
+        intent = intents.get(charge["payment_intent"])
+        intent_metadata = intent["metadata"] if intent else {}
+        charges[charge["id"]] = {
             "webinar_id": intent_metadata.get("webinar_id")
-            or charge.metadata.to_dict().get("webinar_id")
+            or charge["metadata"].get("webinar_id")
             or "unattributed",
-            "currency": charge.currency,
-            "amount_paid": charge.amount,
+            "currency": charge["currency"],
+            "amount_paid": charge["amount"],
             "amount_refunded": 0,
             "disputed": 0,
             "settlement_currency": None,
@@ -78,24 +92,24 @@ def stripe_ledger(client: stripe.StripeClient) -> dict[str, dict]:
             "net": 0,
             "dispute_status": None,
         }
-    owner = {r.id: r.charge for r in refunds} | {d.id: d.charge for d in disputes}
+    owner = {r["id"]: r["charge"] for r in refunds} | {d["id"]: d["charge"] for d in disputes}
     for r in refunds:
-        if r.status == "succeeded" and r.charge in charges:
-            charges[r.charge]["amount_refunded"] += r.amount
-    for d in sorted(disputes, key=lambda d: d.created):
-        if d.charge in charges:
-            charges[d.charge]["dispute_status"] = d.status
-            categories = [t.reporting_category for t in d.balance_transactions]
+        if r["status"] == "succeeded" and r["charge"] in charges:
+            charges[r["charge"]]["amount_refunded"] += r["amount"]
+    for d in sorted(disputes, key=lambda d: d["created"]):
+        if d["charge"] in charges:
+            charges[d["charge"]]["dispute_status"] = d["status"]
+            categories = [t["reporting_category"] for t in d["balance_transactions"]]
             withdrawn = categories.count("dispute") - categories.count("dispute_reversal")
-            charges[d.charge]["disputed"] += d.amount * max(0, withdrawn)
-    for txn in all_objects(client, "balance_transactions"):
-        charge_id = owner.get(txn.source, txn.source)
+            charges[d["charge"]]["disputed"] += d["amount"] * max(0, withdrawn)
+    for txn in listed(client, "balance_transactions"):
+        charge_id = owner.get(txn["source"], txn["source"])
         if charge_id in charges:
             line = charges[charge_id]
-            line["fee"] += txn.fee
-            line["net"] += txn.net
-            if txn.source == charge_id:
-                line["settlement_currency"] = txn.currency
+            line["fee"] += txn["fee"]
+            line["net"] += txn["net"]
+            if txn["source"] == charge_id:
+                line["settlement_currency"] = txn["currency"]
     return charges
 
 

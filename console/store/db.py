@@ -75,8 +75,9 @@ def _is_lock_conflict(error: duckdb.Error) -> bool:
 
 
 def _open(path: Path) -> duckdb.DuckDBPyConnection:
-    # Another process holds the file for milliseconds at a time: wait, a little longer
-    # each time, with jitter so waiting processes do not knock together.
+    # Another process holds the file for milliseconds at a time, and a busy one lets go
+    # for only 10-30 ms (_release): try again within 10 ms, with jitter so waiting
+    # processes do not knock together. (Waits of up to 0.2 s kept a sync out for 7.6 s.)
     waiting = tenacity.Retrying(
         retry=tenacity.retry_if_exception(
             lambda e: isinstance(e, duckdb.IOException) and _is_lock_conflict(e)

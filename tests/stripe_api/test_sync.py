@@ -9,7 +9,7 @@ import pytest
 from console.services import reports
 from console.store import db
 from console.stripe_api import sync
-from tests.payments import REVENUE_FIGURES, all_objects, pay, refund, stripe_revenue
+from tests.payments import REVENUE_FIGURES, all_objects, listed, pay, refund, stripe_revenue
 from tests.worlds import World, seed_world
 
 DAY = 86400
@@ -43,7 +43,7 @@ def _mirror_ids(table: str) -> list[str]:
 
 
 def _stripe_ids(client, resource: str) -> list[str]:
-    return sorted(obj.id for obj in all_objects(client, resource))
+    return sorted(obj["id"] for obj in listed(client, resource))
 
 
 def _assert_mirror_equals_stripe(client) -> None:

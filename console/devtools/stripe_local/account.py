@@ -75,12 +75,14 @@ def account() -> dict[str, Any]:
 
 
 def country() -> str:
-    return account()["country"]
+    # `account()["country"]`, without building the whole account (asked on every charge).
+    return store.context().store.account_overrides.get("country", DEFAULT_COUNTRY)
 
 
 def settlement_currency() -> str:
     """Charges in other currencies settle converted into the default currency."""
-    return account()["default_currency"]
+    overrides = store.context().store.account_overrides
+    return overrides.get("default_currency", pricing.PRICING[DEFAULT_COUNTRY].currency)
 
 
 @routes.get("/v1/account")

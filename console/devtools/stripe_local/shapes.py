@@ -9,6 +9,7 @@ what the server simulates; a field the class does not annotate is a bug and rais
 from __future__ import annotations
 
 import functools
+import marshal
 import types
 import typing
 from typing import Any, ForwardRef, Literal, Union
@@ -82,9 +83,16 @@ def fresh(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _marshalled_template(cls: type) -> bytes:
+    # Version 2 writes no references: what the template shares, each copy has its own of.
+    return marshal.dumps(template(cls), 2)
+
+
 def make(cls: type, **fields: Any) -> dict[str, Any]:
     """An object of `cls`'s shape with `fields` filled in."""
-    obj = fresh(template(cls))
+    # A new copy of the template, from its marshalled form (faster than `fresh`).
+    obj = marshal.loads(_marshalled_template(cls))
     unknown = fields.keys() - obj.keys()
     if unknown:
         raise KeyError(f"{cls.__qualname__} has no field {', '.join(sorted(unknown))}")

@@ -31,8 +31,19 @@ _ID_ALPHABET = string.ascii_letters + string.digits
 _log = logging.getLogger("console.devtools.stripe_local")
 
 
+_ID_LENGTH = 24
+_ID_CHOICES = len(_ID_ALPHABET) ** _ID_LENGTH
+
+
 def new_id(prefix: str) -> str:
-    return f"{prefix}_{''.join(secrets.choice(_ID_ALPHABET) for _ in range(24))}"
+    """`prefix_` and 24 letters and digits, each drawn uniformly (one draw for all 24: a
+    request makes several ids, and a draw per character was a third of its time)."""
+    number = secrets.randbelow(_ID_CHOICES)
+    characters = []
+    for _ in range(_ID_LENGTH):
+        number, digit = divmod(number, len(_ID_ALPHABET))
+        characters.append(_ID_ALPHABET[digit])
+    return f"{prefix}_{''.join(characters)}"
 
 
 class Timeline:
