@@ -40,6 +40,10 @@ def _parser() -> argparse.ArgumentParser:
         help="read the password from standard input instead of prompting",
     )
     user_commands.add_parser("list", help="list accounts and roles")
+    remove = user_commands.add_parser(
+        "remove", help="delete an account; its open sessions end at their next click"
+    )
+    remove.add_argument("email")
 
     run = commands.add_parser("run", help="local Stripe + demo + sync + the console (make run)")
     run.add_argument("--port", type=int, default=8501)
@@ -58,7 +62,19 @@ def _livemode() -> bool:
     return stripe_settings().livemode
 
 
+# What the local Stripe needs beyond the console: the `local` extra (pyproject.toml).
+LOCAL_STRIPE_NEEDS = ("aiohttp",)
+
+
 def cmd_stripe_local(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    missing = [name for name in LOCAL_STRIPE_NEEDS if importlib.util.find_spec(name) is None]
+    if missing:
+        return _fail(
+            f"the local Stripe needs {', '.join(missing)}, from the `local` extra: "
+            "pip install -e '.[local]' (make run installs it)."
+        )
     # The local Stripe is GPL-licensed: run it as its own program rather than import it.
     command = [sys.executable, "-m", "console.devtools.stripe_local", "--port", str(args.port)]
     if args.store:
@@ -167,6 +183,11 @@ def cmd_users(args: argparse.Namespace) -> int:
     if args.users_command == "list":
         for email, role in sorted(auth.local_users().items()):
             print(f"{email}\t{role}")
+        return 0
+    if args.users_command == "remove":
+        if not auth.remove_user(args.email):
+            return _fail(f"there is no account {args.email.strip().lower()}; nothing was changed.")
+        print(f"{args.email.strip().lower()} can no longer sign in.")
         return 0
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")

@@ -243,3 +243,12 @@ def test_users_add_refuses_a_short_password(capsys, empty_db, monkeypatch):
 def test_users_add_needs_a_known_role(capsys):
     err = _usage_error(capsys, ["users", "add", "ada@example.org", "--role", "owner"])
     assert "argument --role: invalid choice: 'owner'" in err
+
+
+def test_stripe_local_without_its_extra_says_which_to_install(capsys, monkeypatch):
+    monkeypatch.setattr(cli, "LOCAL_STRIPE_NEEDS", ("aiohttp", "a_module_nobody_installed"))
+    assert cli.main(["stripe-local"]) == 1
+    assert capsys.readouterr().err == (
+        "console: the local Stripe needs a_module_nobody_installed, from the `local` extra: "
+        "pip install -e '.[local]' (make run installs it).\n"
+    )

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from console import cli
 from console.services import auth
 from console.services.access import Actor
 from console.store import db
@@ -159,3 +160,13 @@ def test_role_mapping_from_the_signed_in_email():
     assert auth.role_for_email("someone@example.org", rules) == "organizer"
     assert auth.role_for_email("someone@elsewhere.example", rules) is None
     assert auth.role_for_email(None, rules) is None
+
+
+def test_users_remove_command_removes_and_says_when_there_is_nobody(accounts, capsys):
+    assert cli.main(["users", "remove", "Ann@Example.org"]) == 0
+    assert capsys.readouterr().out == "ann@example.org can no longer sign in.\n"
+    assert auth.local_users() == {}
+    assert cli.main(["users", "remove", "ann@example.org"]) == 1
+    assert capsys.readouterr().err == (
+        "console: there is no account ann@example.org; nothing was changed.\n"
+    )
