@@ -21,7 +21,7 @@ import pytest
 
 from console.services import reports
 from console.store import db, migrations
-from tests import REPO
+from tests import REPO, crashes
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -138,6 +138,42 @@ def test_a_failing_migration_leaves_the_file_as_it_was(release_0_1_0, monkeypatc
         assert not con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'half_done'"
         ).fetchone()[0]
+
+
+_MIGRATION_KILLED_HALF_WAY = """
+import time
+from console.store import db, migrations
+
+class Slow:
+    NAME = "killed half way"
+
+    @staticmethod
+    def apply(con):
+        con.execute("CREATE TABLE half_done (x INTEGER)")
+        con.execute("DELETE FROM stripe_charges")
+        print("half way", flush=True)
+        time.sleep(60)
+
+migrations.MIGRATIONS = (*migrations.MIGRATIONS, Slow)
+migrations.LATEST += 1
+db.ensure_schema()
+"""
+
+
+def test_a_migration_killed_half_way_leaves_the_file_as_it_was_and_runs_again(release_0_1_0):
+    before = _counts(release_0_1_0)
+    child = crashes.start(_MIGRATION_KILLED_HALF_WAY)
+    crashes.kill_when(child, crashes.said(child, "half way"))
+
+    assert _version(release_0_1_0) == 0  # the killed transaction left nothing behind
+    assert _counts(release_0_1_0) == before
+    with duckdb.connect(str(release_0_1_0), read_only=True) as con:
+        assert not con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'half_done'"
+        ).fetchone()[0]
+    db.ensure_schema()  # the next start: this release's migrations, all of them
+    assert _version(release_0_1_0) == migrations.LATEST
+    assert _counts(release_0_1_0) == before
 
 
 def test_a_file_from_a_newer_release_is_refused_with_a_clear_message(tmp_path, monkeypatch):

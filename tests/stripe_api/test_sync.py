@@ -9,6 +9,7 @@ import pytest
 from console.services import reports
 from console.store import db
 from console.stripe_api import sync
+from tests import crashes
 from tests.payments import REVENUE_FIGURES, all_objects, listed, pay, refund, stripe_revenue
 from tests.worlds import World, seed_world
 
@@ -187,6 +188,35 @@ def test_killed_backfill_resumes_with_no_gap_and_no_duplicate(
 
     assert resumed.mode == "full"
     assert newcomer.id in _mirror_ids("stripe_payment_intents")
+    _assert_mirror_equals_stripe(client)
+    assert _report_totals() == stripe_revenue(client)
+
+
+_SYNC_KILLED_AT_300_OBJECTS = """
+import time
+from console.stripe_api import sync
+
+sync.WRITE_BATCH_OBJECTS = 100
+
+def past_300(progress):
+    if progress.objects >= 300:
+        print("past 300", flush=True)
+        time.sleep(60)
+
+sync.run_sync(full=True, on_progress=past_300)
+"""
+
+
+def test_a_sync_killed_by_sigkill_resumes_with_no_gap_and_no_duplicate(paid_150, world_copy):
+    client = world_copy(paid_150).client()
+    child = crashes.start(_SYNC_KILLED_AT_300_OBJECTS)
+    crashes.kill_when(child, crashes.said(child, "past 300"))
+    with db.connect() as con:
+        saved = dict(con.execute("SELECT name, value FROM sync_state").fetchall())
+    assert any(name.startswith("backfill:") for name in saved)  # its progress was kept
+
+    resumed = sync.run_sync()
+    assert resumed.mode == "full"
     _assert_mirror_equals_stripe(client)
     assert _report_totals() == stripe_revenue(client)
 
