@@ -120,7 +120,7 @@ def run_cancellation(
     try:
         for charge in charges:
             started = time.monotonic()
-            _refund_one(actor, job_id, charge, reason, settings, progress)
+            _refund_one(actor, job_id, webinar, charge, reason, settings, progress)
             progress.done += 1
             if on_progress:
                 on_progress(progress)
@@ -141,6 +141,7 @@ def run_cancellation(
 def _refund_one(
     actor: Actor,
     job_id: str,
+    webinar,
     charge: dict,
     reason: str | None,
     settings: StripeSettings,
@@ -153,8 +154,9 @@ def _refund_one(
         progress.skipped += 1
         return
     request_id = f"{job_id}-{key}"
+    known = refunds.KnownCharge.of(webinar, charge)  # read with the job's work: not again
     try:
-        plan = refunds.plan_refund(actor, key, None, settings)
+        plan = refunds.plan_refund(actor, key, None, settings, known)
         outcome = refunds.issue_refund(
             actor,
             request_id,
@@ -166,6 +168,7 @@ def _refund_one(
             full=True,
             settings=settings,
             refresh_totals=False,
+            known=known,
         )
     except refunds.AlreadyRefunded as refused:  # refunded elsewhere since the last sync
         _save_item(job_id, key, *common, 0, "skipped_already_refunded", str(refused), None)

@@ -146,17 +146,32 @@ def cancel_registration(con: duckdb.DuckDBPyConnection, registrant_id: str) -> N
 
 
 def cancel_registration_of_charge(con: duckdb.DuckDBPyConnection, charge_id: str) -> None:
-    """The registration a payment was for: by the console's id, else by webinar and e-mail."""
+    """The registration a payment was for, by whom the payment is attributed to."""
+    payer = con.execute(
+        "SELECT registrant_id, webinar_id, registrant_email FROM charge_attribution WHERE id = ?",
+        [charge_id],
+    ).fetchone()
+    if payer is not None:
+        cancel_registration_of_payer(con, *payer)
+
+
+def cancel_registration_of_payer(
+    con: duckdb.DuckDBPyConnection,
+    registrant_id: str | None,
+    webinar_id: str | None,
+    email: str | None,
+) -> None:
+    """The registration a payment was for: by the console's id, else by webinar and e-mail
+    (a payment's charge_attribution)."""
     con.execute(
-        """
-        UPDATE registrants SET status = $cancelled
-        WHERE registrant_id IN (
-            SELECT r.registrant_id FROM registrants r JOIN charge_attribution c
-              ON r.registrant_id = c.registrant_id
-              OR (r.webinar_id = c.webinar_id AND lower(r.email) = lower(c.registrant_email))
-            WHERE c.id = $charge)
-        """,
-        {"cancelled": RegistrationStatus.CANCELLED, "charge": charge_id},
+        "UPDATE registrants SET status = $cancelled WHERE registrant_id = $registrant "
+        "OR (webinar_id = $webinar AND lower(email) = lower($email))",
+        {
+            "cancelled": RegistrationStatus.CANCELLED,
+            "registrant": registrant_id,
+            "webinar": webinar_id,
+            "email": email,
+        },
     )
 
 

@@ -35,13 +35,15 @@ class NewRequest:
         return f"console-refund-{self.request_id}"
 
 
-def open_request(con: duckdb.DuckDBPyConnection, request: NewRequest) -> None:
+def open_request(con: duckdb.DuckDBPyConnection, request: NewRequest) -> dict:
     """Write the request and lock its charge in the caller's transaction; a second open
-    request on the same charge raises duckdb.ConstraintException."""
-    con.execute(
+    request on the same charge raises duckdb.ConstraintException. Returns the request as
+    `load` reads it."""
+    written = con.execute(
         "INSERT INTO refund_requests (request_id, idempotency_key, livemode, charge_id, "
         "webinar_id, registrant_email, amount, currency, reason, note, cancel_registration, "
-        "job_id, requested_by, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "job_id, requested_by, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING *",
         [
             request.request_id,
             request.idempotency_key,
@@ -59,15 +61,23 @@ def open_request(con: duckdb.DuckDBPyConnection, request: NewRequest) -> None:
             OPEN,
         ],
     )
+    row = _one(written)
     con.execute(
         "INSERT INTO charge_locks (charge_id, request_id) VALUES (?, ?)",
         [request.charge_id, request.request_id],
     )
+    return row
 
 
 def load(request_id: str) -> dict | None:
-    frame = db.query_frame("SELECT * FROM refund_requests WHERE request_id = ?", [request_id])
-    return None if frame.empty else frame.astype(object).iloc[0].to_dict()
+    with db.connect() as con:
+        return _one(con.execute("SELECT * FROM refund_requests WHERE request_id = ?", [request_id]))
+
+
+def _one(cursor: duckdb.DuckDBPyConnection) -> dict | None:
+    # One row, read as a tuple: a pandas frame costs more than the query.
+    row = cursor.fetchone()
+    return None if row is None else dict(zip([c[0] for c in cursor.description], row, strict=True))
 
 
 def record_answer(con: duckdb.DuckDBPyConnection, request_id: str, refund: dict) -> None:

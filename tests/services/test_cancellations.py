@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
-from console.services import cancellations
+from console.domain.catalog import Registration
+from console.services import cancellations, refunds
+from console.store import cancellation_jobs, catalog, db
 from tests.services.refunds.support import (
     ANN,
     pay_and_sync,
@@ -51,3 +55,50 @@ def test_bulk_cancellation_of_300_interrupted_and_resumed_refunds_each_once(shop
 
     again = cancellations.run_cancellation(ANN, job_id, requests_per_second=10_000)
     assert again.done == 300 and len(stripe_refunds(client)) == 300  # touches nothing twice
+
+
+def test_a_job_plans_each_refund_from_what_it_read_as_a_single_refund_is_planned(shop):
+    _local, client, _inbox = shop
+    pay_and_sync(client, count=2)
+    pay_and_sync(client, currency="eur")  # settled in USD: converted at Stripe's rate
+    webinar = catalog.load_webinar("wb_r")
+    charges, _unpaid = cancellation_jobs.work_left("job_none", "wb_r", livemode=False)
+
+    plans = [
+        (
+            refunds.plan_refund(ANN, c["charge_id"], None),
+            refunds.plan_refund(
+                ANN, c["charge_id"], None, known=refunds.KnownCharge.of(webinar, c)
+            ),
+        )
+        for c in charges
+    ]
+
+    assert len(plans) == 3 and all(read == known for read, known in plans)
+    assert [read.converted for read, _known in plans] == [False, False, True]
+
+
+def test_a_job_cancels_each_registration_and_tells_paid_registrants_so(shop):
+    _local, client, inbox = shop
+    pay_and_sync(client, count=2)
+    with db.connect(write=True) as con:
+        catalog.save_registrations(
+            con,
+            [
+                Registration(
+                    f"reg_{n}", "wb_r", n, f"{n}@example.org", "registered", None, datetime.now(UTC)
+                )
+                for n in ("PERSON0", "person1", "free")
+            ],
+        )
+    job_id = cancellations.start_cancellation(ANN, "wb_r", "speaker ill")
+
+    final = cancellations.run_cancellation(ANN, job_id, requests_per_second=10_000)
+
+    assert (final.refunded, final.cancelled, final.failed) == (2, 1, 0)
+    with db.connect() as con:
+        statuses = con.execute("SELECT DISTINCT status FROM registrants").fetchall()
+    assert statuses == [("cancelled",)]
+    refund_mails = [m for m in inbox.messages if "refund" in m["Subject"]]
+    assert sorted(m["To"] for m in refund_mails) == ["person0@example.org", "person1@example.org"]
+    assert all("registration is cancelled" in m.get_content() for m in refund_mails)

@@ -125,6 +125,14 @@ def test_work_left_skips_what_is_done_and_retries_what_failed():
 
     assert [c["charge_id"] for c in charges] == ["ch_failed", "ch_new"]  # oldest first
     assert charges[0]["amount_paid"] == 4900 and charges[0]["email"] == "other@example.org"
+    # With what a refund plans from: the payer and the money as settled (no ledger yet).
+    assert [charges[0][k] for k in ("registrant_id", "settlement_currency", "fee", "net")] == [
+        None,
+        "usd",
+        0,
+        0,
+    ]
+    assert charges[0]["exchange_rate"] is None
     assert [(r["registrant_id"], r["status"]) for r in unpaid] == [
         ("reg_free", "registered"),
         ("reg_waiting", "pending_payment"),

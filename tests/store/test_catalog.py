@@ -8,6 +8,7 @@ from console.domain.catalog import Registration, RegistrationStatus, Session, We
 from console.services import registration, webinars
 from console.services.access import ADMIN, Actor
 from console.store import catalog, db
+from console.stripe_api import mirror
 
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
 
@@ -76,3 +77,61 @@ def test_status_changes_are_written_by_the_catalog(tmp_path, monkeypatch):
     assert statuses["reg_registered"] == "cancelled"
     assert statuses["reg_pending_payment"] == "registered"
     assert session_cancelled is True
+
+
+def _registered(names: tuple[str, ...]) -> list[Registration]:
+    return [
+        Registration(
+            f"reg_{name}",
+            "wb_1",
+            name,
+            f"{name}@example.org",
+            "registered",
+            None,
+            datetime.now(UTC),
+        )
+        for name in names
+    ]
+
+
+def _paid(charge_id: str, email: str, registrant_id: str | None = None) -> dict:
+    metadata = {"webinar_id": "wb_1", "registrant_email": email}
+    if registrant_id:
+        metadata["registrant_id"] = registrant_id
+    return {
+        "object": "charge",
+        "id": charge_id,
+        "created": 100,
+        "amount": 4900,
+        "currency": "usd",
+        "status": "succeeded",
+        "metadata": metadata,
+    }
+
+
+def test_a_payments_registration_is_cancelled_by_registrant_id_else_by_webinar_and_email(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("CONSOLE_DB", str(tmp_path / "console.duckdb"))
+    with db.connect(write=True) as con:
+        catalog.save_webinars(con, [Webinar("wb_1", "One", "ann@example.org")])
+        catalog.save_registrations(con, _registered(("ada", "bea", "cy", "dee")))
+        for charge in (
+            _paid("ch_ada", "card-holder@example.org", registrant_id="reg_ada"),
+            _paid("ch_bea", "BEA@example.org"),
+        ):
+            mirror.save(con, charge, livemode=False)
+        catalog.cancel_registration_of_charge(con, "ch_ada")
+        catalog.cancel_registration_of_charge(con, "ch_bea")
+        catalog.cancel_registration_of_charge(con, "ch_unknown")
+        # What a bulk job read already: the same rule, without reading the payment again.
+        catalog.cancel_registration_of_payer(con, None, "wb_1", "CY@example.org")
+        catalog.cancel_registration_of_payer(con, "reg_nobody", "wb_2", "dee@example.org")
+    with db.connect() as con:
+        statuses = dict(con.execute("SELECT registrant_id, status FROM registrants").fetchall())
+    assert statuses == {
+        "reg_ada": "cancelled",
+        "reg_bea": "cancelled",
+        "reg_cy": "cancelled",
+        "reg_dee": "registered",
+    }

@@ -6,6 +6,7 @@ from console.services.refunds.cancellation import cancel_registration_without_re
 from console.services.refunds.issuing import (
     REASONS,
     AlreadyRefunded,
+    KnownCharge,
     RefundInProgress,
     RefundOutcome,
     RefundPlan,
@@ -24,6 +25,7 @@ __all__ = [
     "REASONS",
     "SYNC_ACTOR",
     "AlreadyRefunded",
+    "KnownCharge",
     "RefundInProgress",
     "RefundOutcome",
     "RefundPlan",

@@ -20,6 +20,7 @@ from decimal import Decimal
 import duckdb
 import pandas as pd
 
+from console.domain.catalog import Webinar
 from console.domain.money import MoneyError, convert, format_money, parse_minor_units
 from console.mail import mailer, notifications
 from console.services import audit
@@ -142,6 +143,40 @@ def _settled(charge_id: str) -> _Settled:
     return _Settled(currency, int(fee), int(net), None if rate is None else Decimal(rate))
 
 
+@dataclass(frozen=True)
+class KnownCharge:
+    """What a caller has read already about a paid charge of a webinar, so that refunding
+    it does not read it again (a bulk job reads all of its webinar's charges at once)."""
+
+    webinar: Webinar
+    name: str | None
+    email: str | None
+    registrant_id: str | None
+    settled: _Settled
+
+    @property
+    def owner(self) -> dict:
+        return {
+            "webinar_id": self.webinar.webinar_id,
+            "name": self.name,
+            "email": self.email,
+            "organizer_email": self.webinar.organizer_email,
+        }
+
+    @classmethod
+    def of(cls, webinar: Webinar, charge: dict) -> KnownCharge:
+        """From a row of the webinar's paid charges, as cancellation_jobs.work_left reads
+        them."""
+        rate = charge["exchange_rate"]
+        settled = _Settled(
+            charge["settlement_currency"],
+            int(charge["fee"]),
+            int(charge["net"]),
+            None if rate is None else Decimal(rate),
+        )
+        return cls(webinar, charge["name"], charge["email"], charge["registrant_id"], settled)
+
+
 def _refuse_if_disputed(settings: StripeSettings, charge: dict) -> None:
     """Stripe refunds a disputed charge only while its dispute says so (an inquiry, say)."""
     if not charge.get("disputed"):
@@ -157,11 +192,16 @@ def _refuse_if_disputed(settings: StripeSettings, charge: dict) -> None:
 
 
 def plan_refund(
-    actor: Actor, charge_id: str, amount_text: str | None, settings: StripeSettings | None = None
+    actor: Actor,
+    charge_id: str,
+    amount_text: str | None,
+    settings: StripeSettings | None = None,
+    known: KnownCharge | None = None,
 ) -> RefundPlan:
-    """Check a refund against Stripe now; `amount_text` None means everything refundable."""
+    """Check a refund against Stripe now; `amount_text` None means everything refundable.
+    `known`: what the caller read already about the charge in the console."""
     settings = settings or stripe_settings()
-    owner = _charge_owner(charge_id, settings.livemode)
+    owner = known.owner if known else _charge_owner(charge_id, settings.livemode)
     _check_actor(actor, owner)
     charge = _stripe_charge(settings, charge_id)
     currency = charge["currency"]
@@ -182,7 +222,7 @@ def plan_refund(
                 f"({format_money(refunded, currency)} of {format_money(charge['amount'], currency)}"
                 " was refunded already). Lower the amount."
             )
-    settled = _settled(charge_id)
+    settled = known.settled if known else _settled(charge_id)
     converted = settled.currency != currency and settled.exchange_rate is not None
     refund_settled = (
         convert(amount, currency, settled.exchange_rate, settled.currency) if converted else amount
@@ -225,16 +265,19 @@ def issue_refund(
     full: bool = False,
     settings: StripeSettings | None = None,
     refresh_totals: bool = True,
+    known: KnownCharge | None = None,
 ) -> RefundOutcome:
     """Refund as planned, once. `request_id` comes from the form that asked (a double
     submit sends the same id and gets the same answer). A bulk job passes
-    refresh_totals=False and refreshes the page totals once at its end."""
+    refresh_totals=False and refreshes the page totals once at its end, and `known`, what
+    it read about the charge when it planned the refund a moment ago."""
     settings = settings or stripe_settings()
-    _check_actor(actor, _charge_owner(plan.charge_id, settings.livemode))
+    _check_actor(actor, known.owner if known else _charge_owner(plan.charge_id, settings.livemode))
     if reason is not None and reason not in REASONS:
         raise RefundRefused(f"The reason must be one of {', '.join(REASONS)}, or none.")
-    if refund_requests.load(request_id) is None:
-        request = refund_requests.NewRequest(
+    request = refund_requests.load(request_id)
+    if request is None:
+        new = refund_requests.NewRequest(
             request_id,
             settings.livemode,
             plan.charge_id,
@@ -250,7 +293,7 @@ def issue_refund(
         )
         try:
             with db.connect(write=True) as con:
-                refund_requests.open_request(con, request)
+                request = refund_requests.open_request(con, new)
         except duckdb.ConstraintException:
             raise RefundInProgress(
                 "Another refund of this payment is in progress. Look again in a moment: it "
@@ -260,7 +303,7 @@ def issue_refund(
             raise RefundInProgress(
                 "Someone else is refunding this payment right now. Look again in a moment."
             ) from None
-    outcome = drive(actor, request_id, settings)
+    outcome = _drive(actor, request, settings, known)
     if refresh_totals:
         rollups.refresh()
     return outcome
@@ -268,7 +311,12 @@ def issue_refund(
 
 def drive(actor: Actor, request_id: str, settings: StripeSettings) -> RefundOutcome:
     """Ask Stripe for the request's refund (same key every time) and record the answer."""
-    request = refund_requests.load(request_id)
+    return _drive(actor, refund_requests.load(request_id), settings, None)
+
+
+def _drive(
+    actor: Actor, request: dict, settings: StripeSettings, known: KnownCharge | None
+) -> RefundOutcome:
     if request["status"] != refund_requests.OPEN:
         return _outcome(request)
     client = gateway.client(settings)
@@ -278,7 +326,7 @@ def drive(actor: Actor, request_id: str, settings: StripeSettings) -> RefundOutc
             charge_id=request["charge_id"],
             amount=None if request["amount"] is None else int(request["amount"]),
             reason=request["reason"],
-            metadata=gateway.RefundMetadata(request_id, request["requested_by"]),
+            metadata=gateway.RefundMetadata(request["request_id"], request["requested_by"]),
             idempotency_key=request["idempotency_key"],
         )
     except gateway.StripeProblem as problem:
@@ -286,10 +334,10 @@ def drive(actor: Actor, request_id: str, settings: StripeSettings) -> RefundOutc
             raise  # stays open: the next look retries with the same key
         _record_failure(actor, request, str(problem))
         raise RefundRefused(f"Stripe refused the refund: {problem}") from None
-    return record(request, refund)
+    return record(request, refund, known)
 
 
-def record(request: dict, refund: dict) -> RefundOutcome:
+def record(request: dict, refund: dict, known: KnownCharge | None = None) -> RefundOutcome:
     """Stripe's answer to a request, its audit entry and the cancellation it asked for."""
     with db.connect(write=True) as con:
         mirror.save(con, refund, request["livemode"])
@@ -307,11 +355,22 @@ def record(request: dict, refund: dict) -> RefundOutcome:
             after={"status": refund["status"], "note": request["note"]},
         )
         if request["cancel_registration"]:
-            catalog.cancel_registration_of_charge(con, request["charge_id"])
-    _mail_refund(request, refund)
+            _cancel_registration(con, request, known)
+    _mail_refund(request, refund, known)
     return RefundOutcome(
         request["request_id"], refund["status"], refund["id"], refund["amount"], refund["currency"]
     )
+
+
+def _cancel_registration(
+    con: duckdb.DuckDBPyConnection, request: dict, known: KnownCharge | None
+) -> None:
+    if known is None:
+        catalog.cancel_registration_of_charge(con, request["charge_id"])
+    else:
+        catalog.cancel_registration_of_payer(
+            con, known.registrant_id, known.webinar.webinar_id, known.email
+        )
 
 
 def _record_failure(actor: Actor, request: dict, reason: str) -> None:
@@ -339,18 +398,15 @@ def _outcome(request: dict) -> RefundOutcome:
     )
 
 
-def _mail_refund(request: dict, refund: dict) -> None:
+def _mail_refund(request: dict, refund: dict, known: KnownCharge | None) -> None:
     if refund["status"] in ("failed", "canceled") or not request["registrant_email"]:
         return
-    webinar = catalog.load_webinar(request["webinar_id"]) if request["webinar_id"] else None
+    if known is not None:
+        webinar, owner_name = known.webinar, known.name
+    else:
+        webinar, owner_name = _webinar_and_name(request)
     if webinar is None:
         return
-    owner_name = None
-    with db.connect() as con:
-        row = con.execute(
-            "SELECT registrant_name FROM charge_attribution WHERE id = ?", [request["charge_id"]]
-        ).fetchone()
-        owner_name = row[0] if row else None
     mailer.send_once(
         f"refund-{request['request_id']}",
         notifications.refund_message(
@@ -362,6 +418,18 @@ def _mail_refund(request: dict, refund: dict) -> None:
             cancelled=bool(request["cancel_registration"]),
         ),
     )
+
+
+def _webinar_and_name(request: dict) -> tuple[Webinar | None, str | None]:
+    """The request's webinar, and the name on its payment."""
+    webinar = catalog.load_webinar(request["webinar_id"]) if request["webinar_id"] else None
+    if webinar is None:
+        return None, None
+    with db.connect() as con:
+        row = con.execute(
+            "SELECT registrant_name FROM charge_attribution WHERE id = ?", [request["charge_id"]]
+        ).fetchone()
+    return webinar, row[0] if row else None
 
 
 def new_request_id() -> str:

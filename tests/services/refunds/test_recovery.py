@@ -21,7 +21,7 @@ def test_crash_after_stripe_answers_then_recovery_records_the_one_refund(shop, m
     [charge] = pay_and_sync(client)
     real_record = issuing.record
 
-    def crash(request, refund):
+    def crash(request, refund, known=None):
         raise SystemExit("power cut")  # after Stripe's answer, before the database write
 
     monkeypatch.setattr(issuing, "record", crash)
@@ -77,7 +77,7 @@ def test_the_next_sync_settles_a_refund_whose_answer_was_lost(shop, monkeypatch,
     [charge] = pay_and_sync(client)
     real_record = issuing.record
 
-    def crash(request, refund):
+    def crash(request, refund, known=None):
         raise SystemExit("crash")
 
     monkeypatch.setattr(issuing, "record", crash)
