@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from console.mail import mailer
 from console.services import connection
 from console.services.access import ADMIN, PermissionDenied
 from console.ui.auth import page_guard
@@ -24,4 +23,4 @@ except PermissionDenied as refused:
 key_status(status)
 check_connection_button(actor)
 how_to_connect(expanded=not status.configured)
-failed_mail_table(mailer.failed_messages())
+failed_mail_table(connection.failed_mail(actor))

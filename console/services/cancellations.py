@@ -42,10 +42,7 @@ def start_cancellation(
     actor: Actor, webinar_id: str, reason: str, session_no: int | None = None
 ) -> str:
     """Record the cancellation and close registration; run_cancellation does the refunds."""
-    webinar = catalog.load_webinar(webinar_id)
-    if webinar is None:
-        raise LookupError(f"There is no webinar {webinar_id}.")
-    require_webinar_owner(actor, webinar.organizer_email)
+    webinar = _owned_webinar(actor, webinar_id)
     job_id = "job_" + uuid.uuid4().hex[:12]
     with db.connect(write=True) as con:
         cancellation_jobs.open_job(con, job_id, webinar_id, session_no, reason, actor.email)
@@ -65,7 +62,17 @@ def start_cancellation(
     return job_id
 
 
-def unfinished_job(webinar_id: str) -> str | None:
+def _owned_webinar(actor: Actor, webinar_id: str):
+    webinar = catalog.load_webinar(webinar_id)
+    if webinar is None:
+        raise LookupError(f"There is no webinar {webinar_id}.")
+    require_webinar_owner(actor, webinar.organizer_email)
+    return webinar
+
+
+def unfinished_job(actor: Actor, webinar_id: str) -> str | None:
+    """The cancellation of the webinar left half done, to resume (its admins and owner)."""
+    _owned_webinar(actor, webinar_id)
     return cancellation_jobs.unfinished_job(webinar_id)
 
 
@@ -105,8 +112,7 @@ def run_cancellation(
     """Cancel and refund everyone the job has not handled yet. Safe to run again."""
     settings = settings or stripe_settings()
     webinar_id, reason = _job(job_id)
-    webinar = catalog.load_webinar(webinar_id)
-    require_webinar_owner(actor, webinar.organizer_email)
+    webinar = _owned_webinar(actor, webinar_id)
     charges, unpaid = cancellation_jobs.work_left(job_id, webinar_id, settings.livemode)
     before = cancellation_jobs.outcome_counts(job_id)
     progress = JobProgress(
@@ -237,9 +243,12 @@ def _cancel_unpaid(
     )
 
 
-def job_summary(job_id: str) -> pd.DataFrame:
+def job_summary(actor: Actor, job_id: str) -> pd.DataFrame:
+    """Who was refunded, skipped or failed in a cancellation (its webinar's admins and owner)."""
+    webinar_id, _reason = _job(job_id)
+    _owned_webinar(actor, webinar_id)
     return cancellation_jobs.items_frame(job_id)
 
 
-def job_summary_csv(job_id: str) -> bytes:
-    return to_csv_bytes(job_summary(job_id))
+def job_summary_csv(actor: Actor, job_id: str) -> bytes:
+    return to_csv_bytes(job_summary(actor, job_id))

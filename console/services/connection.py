@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from console.mail import mailer
 from console.services import audit
 from console.services.access import ADMIN, ORGANIZER, Actor, require
 from console.settings import StripeSettings, stripe_settings
@@ -109,3 +110,9 @@ def require_verified_account(actor: Actor, settings: StripeSettings | None = Non
             f"Stripe still needs: {missing}. Finish verification in the Stripe dashboard."
         )
     return account
+
+
+def failed_mail(actor: Actor) -> list[tuple]:
+    """E-mails that failed after their retries (admins: they fix the SMTP settings)."""
+    require(actor, ADMIN)
+    return mailer.failed_messages()

@@ -57,15 +57,20 @@ def cancellation_panel(actor: Actor, webinar: Webinar) -> None:
     run in this session, with its CSV."""
     st.subheader("Cancel")
     job_id = st.session_state.get("cancellation_job")
-    if unfinished := cancellations.unfinished_job(webinar.webinar_id):
+    try:
+        unfinished = cancellations.unfinished_job(actor, webinar.webinar_id)
+    except PermissionDenied as refused:
+        st.error(str(refused))
+        return
+    if unfinished:
         job_id = _resume_button(actor, unfinished) or job_id
     elif webinar.status != "cancelled":
         job_id = _cancel_form(actor, webinar) or job_id
     if not job_id:
         return
-    table(cancellations.job_summary(job_id))
+    table(cancellations.job_summary(actor, job_id))
     csv_download(
-        cancellations.job_summary_csv(job_id),
+        cancellations.job_summary_csv(actor, job_id),
         f"cancellation_{webinar.webinar_id}.csv",
         key="cancellation_csv",
         label="Download the summary (CSV)",

@@ -34,7 +34,7 @@ def test_bulk_cancellation_of_300_interrupted_and_resumed_refunds_each_once(shop
             ANN, job_id, on_progress=stop_at_40_percent, requests_per_second=10_000
         )
     assert len(stripe_refunds(client)) == 120
-    assert cancellations.unfinished_job("wb_r") == job_id
+    assert cancellations.unfinished_job(ANN, "wb_r") == job_id
 
     seen = []
     final = cancellations.run_cancellation(
@@ -48,10 +48,10 @@ def test_bulk_cancellation_of_300_interrupted_and_resumed_refunds_each_once(shop
     assert seen[0] == 121  # the second run only did the rest
     recipients = [m["To"] for m in inbox.messages]
     assert len(recipients) == 300 and len(set(recipients)) == 300
-    assert cancellations.unfinished_job("wb_r") is None
-    summary = cancellations.job_summary(job_id)
+    assert cancellations.unfinished_job(ANN, "wb_r") is None
+    summary = cancellations.job_summary(ANN, job_id)
     assert len(summary) == 300 and set(summary["outcome"]) == {"refunded"}
-    assert b"person0@example.org" in cancellations.job_summary_csv(job_id)
+    assert b"person0@example.org" in cancellations.job_summary_csv(ANN, job_id)
 
     again = cancellations.run_cancellation(ANN, job_id, requests_per_second=10_000)
     assert again.done == 300 and len(stripe_refunds(client)) == 300  # touches nothing twice

@@ -92,8 +92,6 @@ def test_a_refund_request_never_sent_is_sent(world):
     assert refund_requests.load("req_eve")["status"] == "succeeded"
 
 
-
-
 def test_with_nothing_open_stripe_is_not_needed(tmp_path, monkeypatch):
     monkeypatch.setenv("CONSOLE_DB", str(tmp_path / "console.duckdb"))
     monkeypatch.setenv("STRIPE_API_BASE", "http://127.0.0.1:9")  # nothing answers there

@@ -115,7 +115,7 @@ def test_failed_refunds_are_counted_and_the_person_told_to_resume(fresh_stripe):
         "them again."
     ]
     assert not app.success
-    assert cancellations.unfinished_job("wb_j") == job_id  # left open to resume
-    summary = cancellations.job_summary(job_id).set_index("email")
+    assert cancellations.unfinished_job(ADMIN_ACTOR, "wb_j") == job_id  # left open to resume
+    summary = cancellations.job_summary(ADMIN_ACTOR, job_id).set_index("email")
     assert summary.loc["paid@example.org", "outcome"] == "refunded"
     assert summary.loc["disputed@example.org", "outcome"] == "failed"

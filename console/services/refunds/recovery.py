@@ -4,7 +4,7 @@ timeout, and refunds Stripe left pending. Run after each sync, as the sync's act
 from __future__ import annotations
 
 from console.services import audit
-from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, require
+from console.services.access import ADMIN, FINANCE, Actor, require
 from console.services.refunds import issuing
 from console.settings import StripeSettings, stripe_settings
 from console.store import db, refund_requests, rollups
@@ -15,8 +15,9 @@ SYNC_ACTOR = Actor("sync@console", ADMIN)
 
 
 def recover(actor: Actor, settings: StripeSettings | None = None) -> int:
-    """Finish requests left open by a crash or a timeout. Returns how many were settled."""
-    require(actor, ADMIN, ORGANIZER, FINANCE)
+    """Finish requests left open by a crash or a timeout. Returns how many were settled.
+    It acts on every webinar's refunds: admins and finance (and the sync, an admin)."""
+    require(actor, ADMIN, FINANCE)
     settings = settings or stripe_settings()
     settled = 0
     for request_id in refund_requests.open_request_ids(settings.livemode):
@@ -47,8 +48,9 @@ def _find_at_stripe(settings: StripeSettings, request: dict) -> dict | None:
 
 
 def follow_pending(actor: Actor, settings: StripeSettings | None = None) -> int:
-    """Ask Stripe about refunds still in flight; record those that have moved on."""
-    require(actor, ADMIN, ORGANIZER, FINANCE)
+    """Ask Stripe about refunds still in flight; record those that have moved on (every
+    webinar's: admins and finance, and the sync)."""
+    require(actor, ADMIN, FINANCE)
     settings = settings or stripe_settings()
     in_flight = refund_requests.in_flight(settings.livemode)
     if not in_flight:
