@@ -14,11 +14,11 @@ from collections.abc import Callable
 from tests import REPO
 
 
-def start(code: str, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """`python -c code` in the repository, with the test's environment (CONSOLE_DB, the
-    local Stripe) unless `env` is given."""
+def start(code: str, env: dict[str, str] | None = None, args: list[str] = ()) -> subprocess.Popen:
+    """`python -c code args…` in the repository, with the test's environment (CONSOLE_DB,
+    the local Stripe, the SMTP server) unless `env` is given."""
     return subprocess.Popen(
-        [sys.executable, "-c", code],
+        [sys.executable, "-c", code, *args],
         cwd=REPO,
         env=env if env is not None else dict(os.environ),
         stdout=subprocess.PIPE,

@@ -22,7 +22,7 @@ from console.mail import mailer, notifications
 from console.services import audit, refunds
 from console.services.access import Actor, require_webinar_owner
 from console.settings import StripeSettings, stripe_settings
-from console.store import cancellation_jobs, catalog, db, rollups
+from console.store import cancellation_jobs, catalog, db, refund_requests, rollups
 from console.stripe_api import gateway, sync_rate
 
 REQUESTS_PER_REFUND = 2  # the check at Stripe, then the refund
@@ -162,20 +162,25 @@ def _refund_one(
     request_id = f"{job_id}-{key}"
     known = refunds.KnownCharge.of(webinar, charge)  # read with the job's work: not again
     try:
-        plan = refunds.plan_refund(actor, key, None, settings, known)
-        outcome = refunds.issue_refund(
-            actor,
-            request_id,
-            plan,
-            reason="requested_by_customer",
-            note=f"webinar cancelled: {reason or ''}".strip(),
-            cancel_registration=True,
-            job_id=job_id,
-            full=True,
-            settings=settings,
-            refresh_totals=False,
-            known=known,
-        )
+        if refund_requests.load(request_id) is not None:
+            # Asked before the job stopped, its answer perhaps lost: finish that request,
+            # with its key, rather than find the payment refunded and skip it.
+            outcome = refunds.drive(actor, request_id, settings)
+        else:
+            plan = refunds.plan_refund(actor, key, None, settings, known)
+            outcome = refunds.issue_refund(
+                actor,
+                request_id,
+                plan,
+                reason="requested_by_customer",
+                note=f"webinar cancelled: {reason or ''}".strip(),
+                cancel_registration=True,
+                job_id=job_id,
+                full=True,
+                settings=settings,
+                refresh_totals=False,
+                known=known,
+            )
     except refunds.AlreadyRefunded as refused:  # refunded elsewhere since the last sync
         _save_item(job_id, key, *common, 0, "skipped_already_refunded", str(refused), None)
         progress.skipped += 1

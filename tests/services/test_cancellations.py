@@ -10,6 +10,7 @@ import pytest
 from console.domain.catalog import Registration
 from console.services import cancellations, refunds
 from console.store import cancellation_jobs, catalog, db
+from tests import crashes
 from tests.services.refunds.support import (
     ANN,
     pay_and_sync,
@@ -102,3 +103,48 @@ def test_a_job_cancels_each_registration_and_tells_paid_registrants_so(shop):
     refund_mails = [m for m in inbox.messages if "refund" in m["Subject"]]
     assert sorted(m["To"] for m in refund_mails) == ["person0@example.org", "person1@example.org"]
     assert all("registration is cancelled" in m.get_content() for m in refund_mails)
+
+
+# In a child: the job runs, and its process dies the moment Stripe has answered its
+# eleventh refund, before the console wrote it down.
+_JOB_KILLED_AT_THE_ELEVENTH_REFUND = """
+import sys, time
+from console.services import cancellations
+from console.stripe_api import gateway
+from tests.services.refunds.support import ANN
+
+real_create_refund = gateway.create_refund
+made = 0
+
+def the_eleventh_answered_then_stuck(*args, **kwargs):
+    global made
+    refund = real_create_refund(*args, **kwargs)
+    made += 1
+    if made == 11:
+        print("eleventh answered", flush=True)
+        time.sleep(60)
+    return refund
+
+gateway.create_refund = the_eleventh_answered_then_stuck
+cancellations.run_cancellation(ANN, sys.argv[1], requests_per_second=10_000)
+"""
+
+
+def test_a_job_killed_mid_refund_resumes_and_refunds_each_payment_once(shop):
+    _local, client, inbox = shop
+    charges = pay_and_sync(client, count=20)
+    job_id = cancellations.start_cancellation(ANN, "wb_r", "speaker ill")
+    child = crashes.start(_JOB_KILLED_AT_THE_ELEVENTH_REFUND, args=[job_id])
+    crashes.kill_when(child, crashes.said(child, "eleventh answered"))
+    assert len(stripe_refunds(client)) == 11
+    assert cancellations.unfinished_job(ANN, "wb_r") == job_id  # offered for resuming
+
+    final = cancellations.run_cancellation(ANN, job_id, requests_per_second=10_000)
+
+    at_stripe = stripe_refunds(client)
+    assert sorted(r.charge for r in at_stripe) == sorted(charges)  # each exactly once
+    assert final.done == 20 and final.failed == 0
+    assert set(cancellations.job_summary(ANN, job_id)["outcome"]) == {"refunded"}
+    assert cancellations.unfinished_job(ANN, "wb_r") is None
+    recipients = [m["To"] for m in inbox.messages]
+    assert len(set(recipients)) == 20  # everyone told

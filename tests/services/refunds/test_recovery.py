@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from console.services import refunds
+from console.services import operations, refunds
 from console.services.refunds import issuing
 from console.store import db
+from tests import crashes
 from tests.services.refunds.support import (
     ADMIN_ACTOR,
     pay_and_sync,
@@ -90,3 +91,50 @@ def test_the_next_sync_settles_a_refund_whose_answer_was_lost(shop, monkeypatch,
     with db.connect() as con:
         assert con.execute("SELECT status FROM refund_requests").fetchone() == ("succeeded",)
     assert len(stripe_refunds(client)) == 1
+
+
+# --- kill -9, for real ------------------------------------------------------------------------
+
+# In a child: the console refunds, and the process dies the moment Stripe has answered,
+# before the console has written that answer down (the worst moment to die).
+_KILLED_ONCE_STRIPE_ANSWERED = """
+import sys, time
+from console.services import refunds
+from console.stripe_api import gateway
+from tests.services.refunds.support import ADMIN_ACTOR
+
+real_create_refund = gateway.create_refund
+
+def answered_then_stuck(*args, **kwargs):
+    made = real_create_refund(*args, **kwargs)
+    print("stripe answered", flush=True)
+    time.sleep(60)
+
+gateway.create_refund = answered_then_stuck
+plan = refunds.plan_refund(ADMIN_ACTOR, sys.argv[1], "12")
+refunds.issue_refund(ADMIN_ACTOR, refunds.new_request_id(), plan)
+"""
+
+
+def test_a_process_killed_once_stripe_refunded_leaves_one_refund_settled_later(shop):
+    _local, client, inbox = shop
+    [charge] = pay_and_sync(client)
+    child = crashes.start(_KILLED_ONCE_STRIPE_ANSWERED, args=[charge])
+    crashes.kill_when(child, crashes.said(child, "stripe answered"))
+    assert len(stripe_refunds(client)) == 1
+    with db.connect() as con:
+        assert con.execute("SELECT status FROM refund_requests").fetchone() == ("requested",)
+    with pytest.raises(refunds.RefundInProgress):  # nobody refunds it again meanwhile
+        refund_now(charge, "1")
+
+    assert operations.settle_open_refunds() == []  # after a sync, or the background round
+
+    [made] = stripe_refunds(client)
+    assert made.amount == 1200
+    with db.connect() as con:
+        assert con.execute("SELECT status, amount FROM refund_requests").fetchone() == (
+            "succeeded",
+            1200,
+        )
+        assert con.execute("SELECT count(*) FROM charge_locks").fetchone() == (0,)
+    assert len(inbox.messages) == 1  # the payer hears of it once
