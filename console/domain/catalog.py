@@ -54,3 +54,4 @@ class Registration:
     status: str
     payment_intent: str | None = None
     registered_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    seat_held_until: datetime | None = None  # a payment under way holds a seat until then

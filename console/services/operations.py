@@ -29,6 +29,20 @@ def settle_open_refunds() -> list[str]:
     return []
 
 
+def release_expired_holds() -> list[str]:
+    """Seats held by payments nobody finished in time: freed (the background round)."""
+    try:
+        registration.release_expired_holds()
+    except StripeProblem as problem:
+        return [f"Expired seat holds were not released: {problem}"]
+    return []
+
+
+def background_round() -> list[str]:
+    """What the server does on its own, once a minute. Returns warnings for its log."""
+    return settle_open_refunds() + release_expired_holds()
+
+
 def settle_after_sync() -> list[str]:
     """Payments whose browser closed early, refunds whose answer was lost: record them.
     Returns warnings for people (empty when all went well)."""

@@ -1,19 +1,24 @@
 """Public registration: free at once, paid through a PaymentIntent confirmed by Stripe.js.
 
 Card details go from the browser to Stripe; this module only creates the PaymentIntent
-(with the metadata contract and an idempotency key per webinar, registrant and price,
+(with the metadata contract and an idempotency key per registrant, price and seat hold,
 so a reload or a double submit reuses it) and counts a registration as paid only when
 Stripe says the PaymentIntent succeeded: checked right after confirmation, and again
 after each sync for the browser that closed too early.
+
+A paid registration holds its seat from the PaymentIntent's creation for SEAT_HOLD; then
+the background round cancels the PaymentIntent and frees the seat. So two people racing
+for the last seat: one pays, the other is told the webinar is full before paying.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from console.domain.catalog import SEATED, Registration, RegistrationStatus, Webinar
+from console.domain.catalog import Registration, RegistrationStatus, Webinar
 from console.domain.email_address import EmailAddressInvalid, normalized_email
 from console.mail import mailer, notifications
 from console.settings import StripeSettings, stripe_settings
@@ -28,6 +33,14 @@ TEST_CARDS = (
     ("Discover", "6011 1111 1111 1117", "succeeds"),
     ("Visa (declined)", "4000 0000 0000 0002", "is declined"),
 )
+
+
+# A card payment holds its seat this long; past it the PaymentIntent is cancelled.
+SEAT_HOLD = timedelta(minutes=15)
+FULL = "This webinar is full. Ask the organizer about a later date."
+# One seat count-and-write at a time in this process. Other processes cannot interleave:
+# DuckDB lets one process at a time have the database file (console/store/db.py).
+_seats = threading.Lock()
 
 
 class RegistrationRefused(ValueError):
@@ -77,14 +90,6 @@ def _existing(webinar_id: str, email: str) -> tuple[str, str | None] | None:
         ).fetchone()
 
 
-def _seats_taken(webinar_id: str) -> int:
-    with db.connect() as con:
-        return con.execute(
-            "SELECT count(*) FROM registrants WHERE webinar_id = ? AND list_contains(?, status)",
-            [webinar_id, list(SEATED)],
-        ).fetchone()[0]
-
-
 def check_registration(webinar: Webinar, name: str, email: str) -> tuple[str, str]:
     """The cleaned name and e-mail, or RegistrationRefused saying why not."""
     name = name.strip()
@@ -108,14 +113,28 @@ def check_registration(webinar: Webinar, name: str, email: str) -> tuple[str, st
             f"{email} is already registered for this webinar. Look for the confirmation "
             "e-mail, or register with another address."
         )
-    if webinar.capacity is not None and _seats_taken(webinar.webinar_id) >= webinar.capacity:
-        raise RegistrationRefused("This webinar is full. Ask the organizer about a later date.")
     return name, email
 
 
-def _save(registration: Registration) -> None:
-    with db.connect(write=True) as con:
+def _take_seat(webinar: Webinar, registration: Registration) -> None:
+    """Save the registration if the webinar has a seat for it, else refuse: counted and
+    written in one step, so two people never get the last seat."""
+    with _seats, db.connect(write=True) as con:
+        taken = catalog.seats_taken(con, webinar.webinar_id, registration.registrant_id)
+        if webinar.capacity is not None and taken >= webinar.capacity:
+            raise RegistrationRefused(FULL)
         catalog.save_registrations(con, [registration])
+
+
+def _live_hold(registrant_id: str) -> datetime | None:
+    """When the registrant's seat hold runs out, if they hold one now."""
+    with db.connect() as con:
+        row = con.execute(
+            "SELECT seat_held_until FROM registrants WHERE registrant_id = ? AND status = ? "
+            "AND seat_held_until > now()",
+            [registrant_id, RegistrationStatus.PENDING_PAYMENT],
+        ).fetchone()
+    return row[0] if row else None
 
 
 def register_free(webinar_id: str, name: str, email: str) -> str:
@@ -124,7 +143,9 @@ def register_free(webinar_id: str, name: str, email: str) -> str:
         raise RegistrationRefused("This webinar is not free: pay by card to register.")
     name, email = check_registration(webinar, name, email)
     registrant_id = registrant_id_for(webinar_id, email)
-    _save(Registration(registrant_id, webinar_id, name, email, RegistrationStatus.REGISTERED))
+    _take_seat(
+        webinar, Registration(registrant_id, webinar_id, name, email, RegistrationStatus.REGISTERED)
+    )
     send_confirmation(webinar, registrant_id, name, email, None, None)
     return registrant_id
 
@@ -132,36 +153,71 @@ def register_free(webinar_id: str, name: str, email: str) -> str:
 def start_paid_registration(
     webinar_id: str, name: str, email: str, settings: StripeSettings | None = None
 ) -> Checkout:
-    """The PaymentIntent the browser confirms with the card, created once per registrant and
-    price (a reload or a second click gets the same one back)."""
+    """Hold a seat, then create the PaymentIntent the browser confirms with the card. A
+    reload or a second click while the hold lasts gets the same PaymentIntent back."""
     settings = settings or stripe_settings()
     webinar = public_webinar(webinar_id)
     if webinar.is_free:
         raise RegistrationRefused("This webinar is free: no payment is needed.")
     name, email = check_registration(webinar, name, email)
     registrant_id = registrant_id_for(webinar_id, email)
-    key = f"register-{registrant_id}-{webinar.price_amount}-{webinar.price_currency}"
-    intent = gateway.create_payment_intent(
-        gateway.client(settings),
-        webinar.price_amount,
-        webinar.price_currency,
-        gateway.PaymentMetadata(webinar_id, email, name, registrant_id),
-        description=webinar.title,
-        idempotency_key=key,
+    held_until = _live_hold(registrant_id) or datetime.now(UTC) + SEAT_HOLD
+    holding = Registration(
+        registrant_id,
+        webinar_id,
+        name,
+        email,
+        RegistrationStatus.PENDING_PAYMENT,
+        seat_held_until=held_until,
     )
-    _save(
-        Registration(
-            registrant_id,
-            webinar_id,
-            name,
-            email,
-            RegistrationStatus.PENDING_PAYMENT,
-            intent["id"],
+    _take_seat(webinar, holding)
+    # One PaymentIntent per hold: a new hold (the last one ran out) gets a new one.
+    key = (
+        f"register-{registrant_id}-{webinar.price_amount}-{webinar.price_currency}-"
+        f"{int(held_until.timestamp())}"
+    )
+    try:
+        intent = gateway.create_payment_intent(
+            gateway.client(settings),
+            webinar.price_amount,
+            webinar.price_currency,
+            gateway.PaymentMetadata(webinar_id, email, name, registrant_id),
+            description=webinar.title,
+            idempotency_key=key,
         )
-    )
+    except BaseException:
+        with db.connect(write=True) as con:  # no payment can happen: nobody keeps the seat
+            catalog.forget_hold(con, registrant_id)
+        raise
+    with db.connect(write=True) as con:
+        catalog.save_registrations(con, [replace(holding, payment_intent=intent["id"])])
     return Checkout(
         registrant_id, intent["id"], intent["client_secret"], intent["amount"], intent["currency"]
     )
+
+
+def _release(registrant_id: str) -> None:
+    with db.connect(write=True) as con:
+        catalog.release_seat(con, registrant_id)
+
+
+def release_expired_holds(settings: StripeSettings | None = None) -> int:
+    """Payments not finished within their hold: Stripe cancels them (so nobody can pay
+    for a seat given to someone else) and the seat is free again. One Stripe has charged
+    meanwhile is a paid registration. Returns how many holds ended."""
+    settings = settings or stripe_settings()
+    with db.connect() as con:
+        expired = catalog.expired_holds(con)
+    for registrant_id, intent_id in expired:
+        client = gateway.client(settings)
+        intent = gateway.retrieve_payment_intent(client, intent_id)
+        if intent["status"] == "succeeded":
+            _mark_paid(registrant_id, intent["amount"], intent["currency"])
+            continue
+        if intent["status"] != "canceled":
+            gateway.cancel_payment_intent(client, intent_id)
+        _release(registrant_id)
+    return len(expired)
 
 
 def complete_paid_registration(
@@ -193,8 +249,8 @@ def settle_from_mirror() -> int:
         rows = con.execute(
             "SELECT r.registrant_id, p.amount, p.currency FROM registrants r "
             "JOIN stripe_payment_intents p ON p.id = r.payment_intent "
-            "WHERE r.status = ? AND p.status = 'succeeded'",
-            [RegistrationStatus.PENDING_PAYMENT],
+            "WHERE list_contains(?, r.status) AND p.status = 'succeeded'",
+            [[RegistrationStatus.PENDING_PAYMENT, RegistrationStatus.PAYMENT_FAILED]],
         ).fetchall()
     for registrant_id, amount, currency in rows:
         _mark_paid(registrant_id, amount, currency)

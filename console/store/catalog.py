@@ -60,9 +60,10 @@ def save_registrations(
     incoming = pa.Table.from_pylist(rows)  # noqa: F841 - read by DuckDB's replacement scan
     con.execute(
         "INSERT INTO registrants (registrant_id, webinar_id, name, email, status, payment_intent, "
-        "registered_at) SELECT registrant_id, webinar_id, name, email, status, payment_intent, "
-        "registered_at FROM incoming ON CONFLICT (registrant_id) DO UPDATE SET "
-        "status = excluded.status, payment_intent = excluded.payment_intent"
+        "registered_at, seat_held_until) SELECT registrant_id, webinar_id, name, email, status, "
+        "payment_intent, registered_at, seat_held_until FROM incoming "
+        "ON CONFLICT (registrant_id) DO UPDATE SET status = excluded.status, "
+        "payment_intent = excluded.payment_intent, seat_held_until = excluded.seat_held_until"
     )
 
 
@@ -186,11 +187,53 @@ def cancel_registrations_by_email(
     ).fetchall()
 
 
+def seats_taken(con: duckdb.DuckDBPyConnection, webinar_id: str, besides: str) -> int:
+    """Seats of the webinar taken by anyone but registrant `besides`: registered, or
+    paying with a hold that has not run out."""
+    return con.execute(
+        "SELECT count(*) FROM registrants WHERE webinar_id = ? AND registrant_id <> ? "
+        "AND (status = ? OR (status = ? AND seat_held_until > now()))",
+        [webinar_id, besides, RegistrationStatus.REGISTERED, RegistrationStatus.PENDING_PAYMENT],
+    ).fetchone()[0]
+
+
+def expired_holds(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(registrant_id, payment_intent) of payments under way whose seat hold ran out."""
+    return con.execute(
+        "SELECT registrant_id, payment_intent FROM registrants WHERE status = ? "
+        "AND seat_held_until <= now() AND payment_intent IS NOT NULL",
+        [RegistrationStatus.PENDING_PAYMENT],
+    ).fetchall()
+
+
+def forget_hold(con: duckdb.DuckDBPyConnection, registrant_id: str) -> None:
+    """A hold whose payment could not even be started: as if it had never been."""
+    con.execute(
+        "DELETE FROM registrants WHERE registrant_id = ? AND status = ? AND payment_intent IS NULL",
+        [registrant_id, RegistrationStatus.PENDING_PAYMENT],
+    )
+    release_seat(con, registrant_id)
+
+
+def release_seat(con: duckdb.DuckDBPyConnection, registrant_id: str) -> None:
+    """The payment will not happen: the registration failed and its seat is free."""
+    con.execute(
+        "UPDATE registrants SET status = ?, seat_held_until = NULL "
+        "WHERE registrant_id = ? AND status = ?",
+        [RegistrationStatus.PAYMENT_FAILED, registrant_id, RegistrationStatus.PENDING_PAYMENT],
+    )
+
+
 def mark_paid(con: duckdb.DuckDBPyConnection, registrant_id: str) -> tuple[str, str, str] | None:
     """A registration waiting for its payment becomes registered: (webinar_id, name, email),
     or None when it already was (a reload, or the sync got there first)."""
     return con.execute(
-        "UPDATE registrants SET status = ? WHERE registrant_id = ? AND status = ? "
-        "RETURNING webinar_id, name, email",
-        [RegistrationStatus.REGISTERED, registrant_id, RegistrationStatus.PENDING_PAYMENT],
+        "UPDATE registrants SET status = ?, seat_held_until = NULL WHERE registrant_id = ? "
+        "AND list_contains(?, status) RETURNING webinar_id, name, email",
+        [
+            RegistrationStatus.REGISTERED,
+            registrant_id,
+            # Paid after its hold was released: Stripe has the money, so the seat is theirs.
+            [RegistrationStatus.PENDING_PAYMENT, RegistrationStatus.PAYMENT_FAILED],
+        ],
     ).fetchone()

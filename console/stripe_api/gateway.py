@@ -221,6 +221,17 @@ def retrieve_payment_intent(stripe_client: stripe.StripeClient, intent_id: str) 
     return request(stripe_client, "get", f"/v1/payment_intents/{intent_id}")
 
 
+def cancel_payment_intent(stripe_client: stripe.StripeClient, intent_id: str) -> dict:
+    """Cancel a payment nobody finished in time (`abandoned`): Stripe refuses to charge
+    it afterwards."""
+    return request(
+        stripe_client,
+        "post",
+        f"/v1/payment_intents/{intent_id}/cancel",
+        {"cancellation_reason": "abandoned"},
+    )
+
+
 def create_refund(
     stripe_client: stripe.StripeClient,
     *,

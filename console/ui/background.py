@@ -1,6 +1,7 @@
 """What the console's server does on its own, once a minute, whoever is looking: settle the
-refunds a crash left open and follow those Stripe answered "pending". (Page views do not:
-they would call Stripe and write the audit log in the name of whoever opened the page.)
+refunds a crash left open, follow those Stripe answered "pending", and free the seats of
+payments nobody finished in time. (Page views do not: they would call Stripe and write the
+audit log in the name of whoever opened the page.)
 
 CONSOLE_BACKGROUND_SECONDS sets the pace (60; 0 turns it off, as the tests do).
 """
@@ -25,9 +26,9 @@ log = logging.getLogger(__name__)
 def settle_once() -> list[str]:
     """One round; what went wrong, for the server's log."""
     try:
-        return operations.settle_open_refunds()
+        return operations.background_round()
     except Exception as problem:  # noqa: BLE001 - the next round tries again
-        return [f"Settling open refunds failed: {problem.__class__.__name__}: {problem}"]
+        return [f"The background round failed: {problem.__class__.__name__}: {problem}"]
 
 
 def settle_every(seconds: float, stop: threading.Event) -> None:

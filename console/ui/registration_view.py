@@ -112,6 +112,13 @@ def card_checkout(webinar: Webinar, settings: StripeSettings) -> None:
                 "Stripe has not confirmed the payment yet. You will get an e-mail as "
                 "soon as it does."
             )
+    elif outcome and outcome.get("code") == "payment_intent_unexpected_state":
+        # The seat hold ran out and the payment was cancelled: nothing was charged.
+        st.session_state.pop("checkout", None)
+        st.error(
+            f"Your seat was held for {registration.SEAT_HOLD.seconds // 60} minutes and the "
+            "time ran out, so nothing was charged. Continue to payment again to pay now."
+        )
     elif outcome and outcome.get("error"):
         st.error(f"{outcome['error']} Try another card.")
     if not settings.livemode:

@@ -229,6 +229,8 @@ OUTSIDE_THE_MATRIX = {
     "auth.role_for_email": "sign-in, before anyone is signed in",
     "operations.settle_after_sync": "runs after a sync, as the sync",
     "operations.settle_open_refunds": "the background step, as the sync",
+    "operations.release_expired_holds": "the background step",
+    "operations.background_round": "the background step",
     "pricing.preview_price": "reads no data",
     "webinars.parse_sessions": "reads no data",
     "refunds.new_request_id": "reads no data",
@@ -244,6 +246,7 @@ OUTSIDE_THE_MATRIX = {
             "register_free",
             "start_paid_registration",
             "complete_paid_registration",
+            "release_expired_holds",
             "settle_from_mirror",
             "send_confirmation",
         )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import icalendar
 import pytest
+import stripe
 
 from console.domain.catalog import Session, Webinar
 from console.mail import mailer
@@ -199,3 +202,95 @@ def test_the_sent_confirmation_escapes_the_name_and_holds_the_policy_when_paid(l
     assert "Hello <b>Zoé</b>," in text and POLICY in text
     assert "Hello &lt;b&gt;Zoé&lt;/b&gt;," in html and "<b>Zoé</b>" not in html
     assert POLICY in html and "€39.00 (EUR)" in html
+
+
+# --- seats: a payment under way holds one ----------------------------------------------------
+
+
+def _pay_at_stripe(stripe_local, checkout: registration.Checkout) -> None:
+    """What Stripe.js does when the person presses Pay with a good card."""
+    stripe_local.client().v1.payment_intents.confirm(
+        checkout.payment_intent_id, params={"payment_method": "pm_card_visa"}
+    )
+
+
+def test_two_people_racing_for_the_last_seat_one_pays_the_other_is_told_it_is_full(local):
+    stripe_local, _inbox = local
+    _webinar(price=3900, currency="eur", capacity=1)
+    start = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def register(email: str) -> None:
+        start.wait()
+        try:
+            outcomes[email] = registration.start_paid_registration("wb_open", "P", email)
+        except registration.RegistrationRefused as refused:
+            outcomes[email] = str(refused)
+
+    racers = [threading.Thread(target=register, args=(f"p{n}@example.org",)) for n in (1, 2)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+
+    checkouts = [o for o in outcomes.values() if isinstance(o, registration.Checkout)]
+    assert len(checkouts) == 1
+    assert [o for o in outcomes.values() if isinstance(o, str)] == [registration.FULL]
+    # The one told "full" never reached Stripe: nobody can pay for a seat that is not there.
+    assert len(all_objects(stripe_local.client(), "payment_intents")) == 1
+    _pay_at_stripe(stripe_local, checkouts[0])
+    assert registration.complete_paid_registration(
+        checkouts[0].registrant_id, checkouts[0].payment_intent_id
+    )
+
+
+def test_a_hold_that_runs_out_cancels_the_payment_and_frees_the_seat(local, monkeypatch):
+    stripe_local, _inbox = local
+    _webinar(price=3900, currency="eur", capacity=1)
+    monkeypatch.setattr(registration, "SEAT_HOLD", timedelta(milliseconds=300))
+    slow = registration.start_paid_registration("wb_open", "Slow", "slow@example.org")
+    with pytest.raises(registration.RegistrationRefused, match="full"):
+        registration.start_paid_registration("wb_open", "Next", "next@example.org")
+
+    time.sleep(0.4)
+    assert registration.release_expired_holds() == 1
+
+    intent = stripe_local.client().v1.payment_intents.retrieve(slow.payment_intent_id)
+    assert (intent.status, intent.cancellation_reason) == ("canceled", "abandoned")
+    assert _status("slow@example.org") == "payment_failed"
+    with pytest.raises(stripe.InvalidRequestError):  # too late to pay: nothing is charged
+        _pay_at_stripe(stripe_local, slow)
+    monkeypatch.setattr(registration, "SEAT_HOLD", timedelta(minutes=15))
+    nxt = registration.start_paid_registration("wb_open", "Next", "next@example.org")
+    assert nxt.payment_intent_id != slow.payment_intent_id
+    assert registration.release_expired_holds() == 0  # the new hold lasts
+
+
+def test_a_payment_made_as_the_hold_ran_out_keeps_its_seat(local, monkeypatch):
+    stripe_local, inbox = local
+    _webinar(price=3900, currency="eur", capacity=1)
+    monkeypatch.setattr(registration, "SEAT_HOLD", timedelta(milliseconds=300))
+    late = registration.start_paid_registration("wb_open", "Late", "late@example.org")
+    _pay_at_stripe(stripe_local, late)  # paid; the browser closed before telling the console
+    time.sleep(0.4)
+
+    assert registration.release_expired_holds() == 1
+    assert _status("late@example.org") == "registered"  # Stripe has the money: the seat too
+    intent = stripe_local.client().v1.payment_intents.retrieve(late.payment_intent_id)
+    assert intent.status == "succeeded"
+    assert [m["To"] for m in inbox.messages] == ["late@example.org"]
+    with pytest.raises(registration.RegistrationRefused, match="full"):
+        registration.start_paid_registration("wb_open", "Next", "next@example.org")
+
+
+def test_a_reload_during_the_hold_keeps_the_hold_and_the_payment(local):
+    stripe_local, _inbox = local
+    _webinar(price=3900, currency="eur", capacity=1)
+    first = registration.start_paid_registration("wb_open", "Zoé", "zoe@example.org")
+    with db.connect() as con:
+        [(held_until,)] = con.execute("SELECT seat_held_until FROM registrants").fetchall()
+    again = registration.start_paid_registration("wb_open", "Zoé", "zoe@example.org")
+    assert again == first
+    with db.connect() as con:
+        assert con.execute("SELECT seat_held_until FROM registrants").fetchall() == [(held_until,)]
+    assert len(all_objects(stripe_local.client(), "payment_intents")) == 1

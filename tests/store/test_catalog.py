@@ -48,7 +48,22 @@ def test_registered_means_the_same_everywhere(tmp_path, monkeypatch):
     assert catalog.webinars_frame()["registrations"].tolist() == [1]
     listed = webinars.list_webinars(ADMIN_ACTOR, False)
     assert listed["registrations"].tolist() == [1]
-    assert registration._seats_taken("wb_1") == 1
+    with db.connect() as con:
+        assert catalog.seats_taken(con, "wb_1", besides="") == 1  # no hold: pending holds none
+
+
+def test_a_payment_under_way_holds_a_seat_until_its_hold_runs_out(tmp_path, monkeypatch):
+    _webinar_with_every_status(tmp_path, monkeypatch)
+    with db.connect(write=True) as con:
+        con.execute(
+            "UPDATE registrants SET seat_held_until = now() + INTERVAL 15 MINUTE "
+            "WHERE registrant_id = 'reg_pending_payment'"
+        )
+        assert catalog.seats_taken(con, "wb_1", besides="") == 2
+        assert catalog.seats_taken(con, "wb_1", besides="reg_pending_payment") == 1  # a reload
+        assert catalog.expired_holds(con) == []
+        con.execute("UPDATE registrants SET seat_held_until = now() - INTERVAL 1 SECOND")
+        assert catalog.seats_taken(con, "wb_1", besides="") == 1
 
 
 def test_status_changes_are_written_by_the_catalog(tmp_path, monkeypatch):

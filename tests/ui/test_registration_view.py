@@ -16,6 +16,7 @@ from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
 
 from console.domain.catalog import Session, Webinar
+from console.services import registration
 from console.services.registration import TEST_CARDS, Checkout, registrant_id_for
 from console.settings import StripeSettings
 from console.store import catalog, db
@@ -234,8 +235,12 @@ def test_a_paid_webinar_without_stripe_says_payment_is_unavailable():
 
 @pytest.fixture
 def paying(database, fresh_stripe, monkeypatch):
-    """The local Stripe (the same database), with a publishable key for the card form."""
+    """The local Stripe, with a publishable key for the card form, and the webinars again:
+    fresh_stripe put an empty database where `database` had saved them."""
     monkeypatch.setenv("STRIPE_PUBLISHABLE_KEY", "pk_test_local")
+    db._close_all()  # this process may still hold the file fresh_stripe replaced
+    with db.connect(write=True) as con:
+        catalog.save_webinars(con, [FREE, PAID, LATER, PAST, CALLED_OFF])
     return fresh_stripe
 
 
@@ -369,3 +374,25 @@ def test_no_card_form_without_a_started_checkout_or_for_a_free_webinar():
     free = _run(checkout_page, FREE, TEST_SETTINGS, checkout=CHECKOUT)
     assert _card_form(free) is None and not free.subheader
     assert [m.value for m in free.markdown] == ["after the checkout"]
+
+
+def test_a_hold_that_ran_out_says_nothing_was_charged_and_how_to_pay_now(paying):
+    app = _register("wb_paid", "Ada", "ada@example.org")
+    intent_id = _intent_id(app)
+    with db.connect(write=True) as con:  # fifteen minutes later
+        con.execute("UPDATE registrants SET seat_held_until = now() - INTERVAL 1 SECOND")
+    assert registration.release_expired_holds() == 1  # the background round
+    with pytest.raises(stripe.InvalidRequestError) as refused:  # Pay, pressed too late
+        paying.client().v1.payment_intents.confirm(
+            intent_id, params={"payment_method": "pm_card_visa"}
+        )
+
+    _browser_reports(app, {"error": refused.value.user_message, "code": refused.value.code})
+
+    assert refused.value.code == "payment_intent_unexpected_state"
+    assert [e.value for e in app.error] == [
+        "Your seat was held for 15 minutes and the time ran out, so nothing was charged. "
+        "Continue to payment again to pay now."
+    ]
+    assert "checkout" not in app.session_state
+    assert _registrations() == [("wb_paid", "Ada", "ada@example.org", "payment_failed")]
