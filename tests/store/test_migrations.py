@@ -1,5 +1,8 @@
 """Schema migrations: a file from any earlier release opens with every row and figure.
 
+`fixtures/console-v2.duckdb.gz` was written by the release before seat holds (schema
+version 2); `reports-v2.json` holds what its reports said.
+
 `fixtures/console-0.1.0.duckdb.gz` was written by release 0.1.0 (commit d2e6a58, before
 migrations existed): its demo (12 registrations per webinar, 30% refunded), a full and an
 incremental sync, a console refund and a price change. `reports-0.1.0.json` holds what
@@ -19,6 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from console import cli
 from console.services import reports
 from console.store import db, migrations
 from tests import REPO, crashes
@@ -86,6 +90,52 @@ def test_a_0_1_0_file_upgrades_with_every_row_and_figure(release_0_1_0):
         kept = [{k: row[k] for k in old} for row, old in zip(now, expected[name], strict=True)]
         assert kept == expected[name], name
     assert len(migrations.backups(release_0_1_0)) == 1
+
+
+@pytest.fixture
+def release_2(tmp_path, monkeypatch) -> Path:
+    """A file written by the release before seat holds (schema version 2): the demo, a full
+    and an incremental sync, a console refund, a price change, a payment under way."""
+    path = tmp_path / "console.duckdb"
+    with gzip.open(FIXTURES / "console-v2.duckdb.gz") as packed, path.open("wb") as out:
+        shutil.copyfileobj(packed, out)
+    monkeypatch.setenv("CONSOLE_DB", str(path))
+    return path
+
+
+def _every_table(path: Path) -> dict[str, int]:
+    db._close_all()
+    with duckdb.connect(str(path), read_only=True) as con:
+        names = [row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+        return {
+            name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]  # noqa: S608
+            for name in names
+            if name != "schema_migrations"
+        }
+
+
+def test_a_release_2_file_upgrades_with_every_row_and_figure(release_2, capsys):
+    assert _version(release_2) == 2
+    before = _every_table(release_2)
+    assert before["stripe_charges"] > 100 and before["refund_requests"] == 1
+    db.ensure_schema()
+    assert _version(release_2) == migrations.LATEST
+    assert _every_table(release_2) == before
+    expected = json.loads((FIXTURES / "reports-v2.json").read_text())
+    for name, extra in (
+        ("revenue", []),
+        ("fees", []),
+        ("registrants", ["--webinar", expected["registrants_webinar"]]),
+    ):  # what `console report … --format json` printed then, it prints now
+        capsys.readouterr()
+        assert cli.main(["report", name, *extra, "--format", "json"]) == 0
+        assert json.loads(capsys.readouterr().out) == expected[name], name
+    with db.connect() as con:
+        paula = con.execute(
+            "SELECT status, seat_held_until FROM registrants WHERE email = 'paula@example.org'"
+        ).fetchall()
+    assert paula == [("pending_payment", None)]  # written before holds: it holds no seat
+    assert len(migrations.backups(release_2)) == 1
 
 
 def test_the_backup_is_the_file_as_it_was(release_0_1_0):
