@@ -206,6 +206,15 @@ def test_the_registrants_table_lists_who_paid(capsys, fresh_stripe: StripeLocal)
     assert "Ada Lovelace" in out and "€49.00" in out
 
 
+def test_a_csv_report_cannot_smuggle_a_formula_into_a_spreadsheet(capsys, fresh_stripe):
+    pay(fresh_stripe.client(), "wb_1", name='=HYPERLINK("http://x.example")')
+    assert cli.main(["sync"]) == 0
+    capsys.readouterr()
+    assert cli.main(["report", "registrants", "--webinar", "wb_1", "--format", "csv"]) == 0
+    [_header, row] = capsys.readouterr().out.splitlines()
+    assert row.startswith('"\'=HYPERLINK(""http://x.example"")",')  # text, not a formula
+
+
 def test_stripe_local_runs_the_server_in_place_of_the_cli(monkeypatch):
     """`console stripe-local` becomes `python -m console.devtools.stripe_local` (exec)."""
     calls = []
