@@ -13,11 +13,15 @@ from console.ui.tables import csv_download, table
 
 
 def _resume_button(actor: Actor, unfinished: str) -> str | None:
-    st.warning(
-        "A cancellation of this webinar stopped before the end. Resuming it refunds "
-        "only those not refunded yet."
-    )
-    if st.button("Resume the cancellation", key="resume_cancellation", type="primary"):
+    offer = st.empty()  # gone once the job runs: it is no longer unfinished
+    with offer.container():
+        st.warning(
+            "A cancellation of this webinar stopped before the end. Resuming it refunds "
+            "only those not refunded yet."
+        )
+        resume = st.button("Resume the cancellation", key="resume_cancellation", type="primary")
+    if resume:
+        offer.empty()
         run_job(actor, unfinished)
         return unfinished
     return None

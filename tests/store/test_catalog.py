@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from console.domain.catalog import Registration, RegistrationStatus, Session, Webinar
-from console.services import registration, webinars
+from console.services import webinars
 from console.services.access import ADMIN, Actor
 from console.store import catalog, db
 from console.stripe_api import mirror

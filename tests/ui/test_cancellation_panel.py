@@ -208,6 +208,7 @@ def test_a_cancellation_that_stopped_is_resumed_instead_of_started_again():
     app.button(key="resume_cancellation").click().run()
     assert not app.exception, app.exception
     assert [s.value for s in app.success] == ["The cancellation is complete."]
+    assert not app.warning and not app.button  # no longer offered: it is finished
     assert app.session_state["cancellation_job"] == job_id
     assert cancellations.unfinished_job(ADMIN_ACTOR, "wb_w") is None
     assert _statuses() == ["cancelled", "cancelled"]
