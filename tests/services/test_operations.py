@@ -14,6 +14,7 @@ from console.store.catalog import save_webinars
 from console.stripe_api import gateway, sync
 from tests.browser_support import free_port
 from tests.payments import all_objects, pay
+from tests.services.refunds.support import left_open
 
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
 FIN = Actor("fin@example.org", FINANCE)
@@ -35,27 +36,6 @@ def _webinar() -> None:
 
 def _entries(action: str) -> list[str]:
     return list(audit.search(ADMIN_ACTOR, action=action)["actor"])
-
-
-def _open_request(charge_id: str, request_id: str) -> refund_requests.NewRequest:
-    """A refund request written before Stripe was asked, as issue_refund writes it."""
-    request = refund_requests.NewRequest(
-        request_id,
-        False,
-        charge_id,
-        "wb_o",
-        "a@example.org",
-        None,
-        "eur",
-        None,
-        "",
-        False,
-        None,
-        "fin@example.org",
-    )
-    with db.connect(write=True) as con:
-        refund_requests.open_request(con, request)
-    return request
 
 
 # --- start_sync ----------------------------------------------------------------------------
@@ -126,7 +106,7 @@ def test_refund_requests_left_open_are_settled_once(fresh_stripe):
     )
     sync.run_sync()
     # Stripe made this refund, but its answer never reached the console.
-    answered = _open_request(lost, "rq_lost")
+    answered = left_open("rq_lost", lost, "wb_o", email="a@example.org")
     made = gateway.create_refund(
         gateway.client(),
         charge_id=lost,
@@ -134,7 +114,7 @@ def test_refund_requests_left_open_are_settled_once(fresh_stripe):
         idempotency_key=answered.idempotency_key,
     )
     # This one was written, then the console stopped before asking Stripe.
-    _open_request(unsent, "rq_unsent")
+    left_open("rq_unsent", unsent, "wb_o", email="a@example.org")
 
     assert operations.settle_after_sync() == []
 
@@ -170,7 +150,7 @@ def test_when_stripe_cannot_be_reached_open_refunds_are_a_warning(fresh_stripe, 
     _webinar()
     charge = pay(fresh_stripe.client(), "wb_o", 4900, "eur", card="pm_card_fr").latest_charge
     sync.run_sync()
-    _open_request(charge, "rq_waiting")
+    left_open("rq_waiting", charge, "wb_o", email="a@example.org")
     monkeypatch.setattr(gateway, "MAX_NETWORK_RETRIES", 0)  # no retries to wait for
     monkeypatch.setenv("STRIPE_API_BASE", f"http://127.0.0.1:{free_port()}")
 

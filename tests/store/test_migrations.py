@@ -46,13 +46,18 @@ TABLES_OF_0_1_0 = (
 )
 
 
-@pytest.fixture
-def release_0_1_0(tmp_path, monkeypatch) -> Path:
+def _unpacked(fixture: str, tmp_path: Path, monkeypatch) -> Path:
+    """A fixture's database file, unpacked where CONSOLE_DB points."""
     path = tmp_path / "console.duckdb"
-    with gzip.open(FIXTURES / "console-0.1.0.duckdb.gz") as packed, path.open("wb") as out:
+    with gzip.open(FIXTURES / fixture) as packed, path.open("wb") as out:
         shutil.copyfileobj(packed, out)
     monkeypatch.setenv("CONSOLE_DB", str(path))
     return path
+
+
+@pytest.fixture
+def release_0_1_0(tmp_path, monkeypatch) -> Path:
+    return _unpacked("console-0.1.0.duckdb.gz", tmp_path, monkeypatch)
 
 
 def _counts(path: Path) -> dict[str, int]:
@@ -96,11 +101,7 @@ def test_a_0_1_0_file_upgrades_with_every_row_and_figure(release_0_1_0):
 def release_2(tmp_path, monkeypatch) -> Path:
     """A file written by the release before seat holds (schema version 2): the demo, a full
     and an incremental sync, a console refund, a price change, a payment under way."""
-    path = tmp_path / "console.duckdb"
-    with gzip.open(FIXTURES / "console-v2.duckdb.gz") as packed, path.open("wb") as out:
-        shutil.copyfileobj(packed, out)
-    monkeypatch.setenv("CONSOLE_DB", str(path))
-    return path
+    return _unpacked("console-v2.duckdb.gz", tmp_path, monkeypatch)
 
 
 def _every_table(path: Path) -> dict[str, int]:

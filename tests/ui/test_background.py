@@ -17,6 +17,7 @@ from console.stripe_api import sync
 from console.ui import background
 from tests.pages.support import open_app
 from tests.payments import all_objects, pay
+from tests.services.refunds.support import left_open
 from tests.worlds import module_world
 
 
@@ -46,33 +47,13 @@ def world(fresh_servers, tmp_path_factory):
         yield local, charges
 
 
-def _open_request(request_id: str, charge_id: str) -> None:
-    """A refund asked for in the console, whose process died before it heard back."""
-    request = refund_requests.NewRequest(
-        request_id,
-        False,
-        charge_id,
-        "wb_r",
-        "x@example.org",
-        None,
-        "eur",
-        "requested_by_customer",
-        "",
-        False,
-        None,
-        "fin@example.org",
-    )
-    with db.connect(write=True) as con:
-        refund_requests.open_request(con, request)
-
-
 def _refunds_of(local, charge_id: str) -> list:
     return [r for r in all_objects(local.client(), "refunds") if r.charge == charge_id]
 
 
 def test_a_refund_whose_answer_was_lost_is_recorded_without_refunding_twice(world):
     local, charges = world
-    _open_request("req_dee", charges["dee"])
+    left_open("req_dee", charges["dee"])
     made = local.client().v1.refunds.create(  # Stripe made it; the console never heard back
         params={"charge": charges["dee"], "metadata": {"console_request_id": "req_dee"}}
     )
@@ -84,7 +65,7 @@ def test_a_refund_whose_answer_was_lost_is_recorded_without_refunding_twice(worl
 
 def test_a_refund_request_never_sent_is_sent(world):
     local, charges = world
-    _open_request("req_eve", charges["eve"])
+    left_open("req_eve", charges["eve"])
     assert _refunds_of(local, charges["eve"]) == []
     assert background.settle_once() == []
     [made] = _refunds_of(local, charges["eve"])
@@ -104,7 +85,7 @@ def test_when_stripe_cannot_be_reached_the_round_says_so_and_keeps_the_request(
     monkeypatch.setenv("CONSOLE_DB", str(tmp_path / "console.duckdb"))
     monkeypatch.setenv("STRIPE_API_KEY", "sk_test_unreachable")
     monkeypatch.setenv("STRIPE_API_BASE", "http://127.0.0.1:9")
-    _open_request("req_x", "ch_unknown")
+    left_open("req_x", "ch_unknown")
     [warning] = background.settle_once()
     assert warning.startswith("Open refunds were not checked: Could not reach Stripe")
     assert refund_requests.load("req_x")["status"] == "requested"  # open, for the next round
@@ -114,7 +95,7 @@ def test_the_thread_settles_at_its_pace_until_stopped(world, monkeypatch):
     local, _charges = world
     charge = pay(local.client(), "wb_r", 4900, "eur", email="fay@example.org").latest_charge
     sync.run_sync()
-    _open_request("req_fay", charge)
+    left_open("req_fay", charge)
     stop = threading.Event()
     worker = threading.Thread(target=background.settle_every, args=(0.05, stop))
     worker.start()
@@ -171,7 +152,7 @@ def test_opening_the_registrants_page_leaves_open_refunds_alone(world):
     local, _charges = world
     charge = pay(local.client(), "wb_r", 4900, "eur", email="gus@example.org").latest_charge
     sync.run_sync()
-    _open_request("req_gus", charge)
+    left_open("req_gus", charge)
     app = open_app("pages/registrants.py", webinar="wb_r")
     assert "gus@example.org" in app.dataframe[0].value["email"].tolist()
     assert refund_requests.load("req_gus")["status"] == "requested"

@@ -16,6 +16,7 @@ from console.store import db, refund_requests
 from console.store.catalog import save_registrations, save_webinars
 from console.stripe_api import sync
 from tests.payments import all_objects, pay, refund
+from tests.services.refunds.support import left_open
 from tests.stripe_local_fixture import StripeLocal
 from tests.worlds import module_world
 
@@ -277,23 +278,9 @@ def requests_page(actor, webinar_id: str) -> None:
 
 
 def _request(request_id: str, status: str | None) -> None:
-    request = refund_requests.NewRequest(
-        request_id,
-        False,
-        f"ch_{request_id}",
-        "wb_r",
-        "x@example.org",
-        100,
-        "eur",
-        None,
-        "",
-        False,
-        None,
-        "fin@example.org",
-    )
-    with db.connect(write=True) as con:
-        refund_requests.open_request(con, request)
-        if status is not None:
+    left_open(request_id, f"ch_{request_id}", amount=100)
+    if status is not None:
+        with db.connect(write=True) as con:
             refund_requests.record_answer(
                 con, request_id, {"id": f"re_{request_id}", "status": status, "amount": 100}
             )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from console.domain.catalog import Webinar
 from console.services import refunds
 from console.services.access import ADMIN, ORGANIZER, Actor
-from console.store import db
+from console.store import db, refund_requests
 from console.store.catalog import save_webinars
 from console.stripe_api import sync
 from tests.payments import all_objects, pay
@@ -76,3 +76,31 @@ def pay_and_sync(
 def refund_now(charge_id, amount_text=None, actor=ADMIN_ACTOR, **options):
     plan = refunds.plan_refund(actor, charge_id, amount_text)
     return refunds.issue_refund(actor, refunds.new_request_id(), plan, **options)
+
+
+def left_open(
+    request_id: str,
+    charge_id: str,
+    webinar_id: str = "wb_r",
+    amount: int | None = None,
+    email: str = "x@example.org",
+) -> refund_requests.NewRequest:
+    """A refund request written before Stripe was asked, as issue_refund writes it, whose
+    process stopped there (in euros, asked by finance)."""
+    request = refund_requests.NewRequest(
+        request_id,
+        False,
+        charge_id,
+        webinar_id,
+        email,
+        amount,
+        "eur",
+        None,
+        "",
+        False,
+        None,
+        "fin@example.org",
+    )
+    with db.connect(write=True) as con:
+        refund_requests.open_request(con, request)
+    return request
