@@ -208,8 +208,8 @@ def release_expired_holds(settings: StripeSettings | None = None) -> int:
     settings = settings or stripe_settings()
     with db.connect() as con:
         expired = catalog.expired_holds(con)
+    client = gateway.client(settings)
     for registrant_id, intent_id in expired:
-        client = gateway.client(settings)
         intent = gateway.retrieve_payment_intent(client, intent_id)
         if intent["status"] == "succeeded":
             _mark_paid(registrant_id, intent["amount"], intent["currency"])

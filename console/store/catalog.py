@@ -63,7 +63,9 @@ def save_registrations(
         "registered_at, seat_held_until) SELECT registrant_id, webinar_id, name, email, status, "
         "payment_intent, registered_at, seat_held_until FROM incoming "
         "ON CONFLICT (registrant_id) DO UPDATE SET status = excluded.status, "
-        "payment_intent = excluded.payment_intent, seat_held_until = excluded.seat_held_until"
+        # A new seat hold does not forget the payment of the last one until it has its own.
+        "payment_intent = coalesce(excluded.payment_intent, registrants.payment_intent), "
+        "seat_held_until = excluded.seat_held_until"
     )
 
 
