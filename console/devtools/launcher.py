@@ -77,13 +77,20 @@ def _stop(children: list[subprocess.Popen]) -> None:
     """Each child's whole process group: SIGTERM, then SIGKILL after 10 s."""
     for child in reversed(children):
         if child.poll() is None:
-            os.killpg(child.pid, signal.SIGTERM)
+            _signal_group(child, signal.SIGTERM)
     for child in children:
         try:
             child.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
+            _signal_group(child, signal.SIGKILL)
             child.wait()
+
+
+def _signal_group(child: subprocess.Popen, signum: int) -> None:
+    try:
+        os.killpg(child.pid, signum)
+    except ProcessLookupError:
+        pass  # it has just ended
 
 
 def taken_ports(*ports: int) -> list[int]:
@@ -102,9 +109,9 @@ def taken_ports(*ports: int) -> list[int]:
 def _step(env: dict, children: list[subprocess.Popen], *args: str) -> None:
     step = _start([sys.executable, "-m", "console", *args], env)
     children.append(step)
-    completed = step.wait()
+    status = step.wait()
     children.remove(step)
-    if completed != 0:
+    if status != 0:
         raise RuntimeError(f"`console {' '.join(args)}` failed")
 
 
