@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import duckdb
@@ -26,13 +27,19 @@ def read_state(livemode: bool) -> dict[str, str]:
     return dict(rows)
 
 
-def set_state(con: duckdb.DuckDBPyConnection, livemode: bool, name: str, value: str | None) -> None:
-    """In the caller's transaction, so a cursor moves only with the rows it covers."""
+def set_states(
+    con: duckdb.DuckDBPyConnection, livemode: bool, states: Mapping[str, str | None]
+) -> None:
+    """In the caller's transaction, so a cursor moves only with the rows it covers; all in
+    one statement (a sync writes a few with every batch)."""
+    if not states:
+        return
+    rows = ", ".join(["(?, ?, ?, now())"] * len(states))
     con.execute(
-        "INSERT INTO sync_state (livemode, name, value, updated_at) VALUES (?, ?, ?, now()) "
+        f"INSERT INTO sync_state (livemode, name, value, updated_at) VALUES {rows} "  # noqa: S608
         "ON CONFLICT (livemode, name) DO UPDATE SET value = excluded.value, "
         "updated_at = excluded.updated_at",
-        [livemode, name, value],
+        [field for name, value in states.items() for field in (livemode, name, value)],
     )
 
 

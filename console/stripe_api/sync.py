@@ -172,8 +172,7 @@ def _write(session: _Session, batch: mirror.Batch, state: dict[str, str | None])
     """Rows and the cursors that cover them, in one transaction."""
     with db.connect(write=True) as con:
         batch.write(con)
-        for name, value in state.items():
-            sync_state.set_state(con, session.livemode, name, value)
+        sync_state.set_states(con, session.livemode, state)
 
 
 # --- run bookkeeping -------------------------------------------------------------------
@@ -225,12 +224,13 @@ def _take_anchor(session: _Session, state: dict[str, str]) -> dict:
     }
     with db.connect(write=True) as con:
         sync_state.clear_backfill_state(con, session.livemode)
-        sync_state.set_state(con, session.livemode, "backfill_anchor", json.dumps(anchor))
-        for stream, _table in STREAMS:
-            window = Window(stream, FLOOR, anchor["until"])
-            sync_state.set_state(
-                con, session.livemode, f"backfill:{stream}", windows_to_json([window])
-            )
+        windows = {
+            f"backfill:{stream}": windows_to_json([Window(stream, FLOOR, anchor["until"])])
+            for stream, _table in STREAMS
+        }
+        sync_state.set_states(
+            con, session.livemode, {"backfill_anchor": json.dumps(anchor), **windows}
+        )
     return anchor
 
 
@@ -287,10 +287,14 @@ def _backfill(session: _Session, state: dict[str, str]) -> None:
     _read_windows(session, _open_windows(state, anchor))
     with db.connect(write=True) as con:
         sync_state.clear_backfill_state(con, session.livemode)
-        sync_state.set_state(con, session.livemode, "events_cursor", str(anchor["events"]))
-        sync_state.set_state(con, session.livemode, "events_read_at", str(int(time.time())))
-        sync_state.set_state(
-            con, session.livemode, "balance_cursor", str(anchor["balance_transactions"])
+        sync_state.set_states(
+            con,
+            session.livemode,
+            {
+                "events_cursor": str(anchor["events"]),
+                "events_read_at": str(int(time.time())),
+                "balance_cursor": str(anchor["balance_transactions"]),
+            },
         )
 
 

@@ -14,27 +14,39 @@ def database(tmp_path, monkeypatch):
 
 def test_state_is_kept_per_mode_and_overwritten():
     with db.connect(write=True) as con:
-        sync_state.set_state(con, False, "events_cursor", "100")
-        sync_state.set_state(con, True, "events_cursor", "7")
+        sync_state.set_states(con, False, {"events_cursor": "100"})
+        sync_state.set_states(con, True, {"events_cursor": "7"})
     with db.connect(write=True) as con:
-        sync_state.set_state(con, False, "events_cursor", "200")
+        sync_state.set_states(con, False, {"events_cursor": "200"})
 
     assert sync_state.read_state(False) == {"events_cursor": "200"}
     assert sync_state.read_state(True) == {"events_cursor": "7"}
 
 
+def test_several_cursors_are_written_at_once_and_none_is_nothing():
+    with db.connect(write=True) as con:
+        sync_state.set_states(con, False, {"events_cursor": "1", "balance_cursor": "2"})
+        sync_state.set_states(con, False, {"balance_cursor": "3", "events_read_at": None})
+        sync_state.set_states(con, False, {})
+    assert sync_state.read_state(False) == {
+        "events_cursor": "1",
+        "balance_cursor": "3",
+        "events_read_at": None,
+    }
+
+
 def test_state_moves_only_with_the_callers_transaction():
     with pytest.raises(RuntimeError), db.connect(write=True) as con:
-        sync_state.set_state(con, False, "events_cursor", "100")
+        sync_state.set_states(con, False, {"events_cursor": "100"})
         raise RuntimeError("the rows it covers were not written")
     assert sync_state.read_state(False) == {}
 
 
 def test_clearing_a_backfill_leaves_the_other_cursors():
     with db.connect(write=True) as con:
-        for name in ("backfill_anchor", "backfill:charges", "events_cursor", "balance_cursor"):
-            sync_state.set_state(con, False, name, "1")
-        sync_state.set_state(con, True, "backfill:charges", "1")
+        names = ("backfill_anchor", "backfill:charges", "events_cursor", "balance_cursor")
+        sync_state.set_states(con, False, dict.fromkeys(names, "1"))
+        sync_state.set_states(con, True, {"backfill:charges": "1"})
     with db.connect(write=True) as con:
         sync_state.clear_backfill_state(con, False)
 

@@ -177,7 +177,7 @@ def test_a_backfill_left_by_the_serial_sync_resumes_from_its_cursor(fresh_stripe
             ("backfill_anchor", json.dumps({"events": now, "balance_transactions": now})),
             ("backfill:charges", cursor),
         ):
-            sync_state.set_state(con, False, name, value)
+            sync_state.set_states(con, False, {name: value})
 
     sync.run_sync()
 
