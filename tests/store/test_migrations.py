@@ -28,6 +28,7 @@ from console.store import db, migrations
 from tests import REPO, crashes
 
 FIXTURES = Path(__file__).parent / "fixtures"
+pytestmark = pytest.mark.first_migration  # new files here are migrated, not copied
 
 TABLES_OF_0_1_0 = (
     "stripe_charges",

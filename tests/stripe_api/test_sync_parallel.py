@@ -235,8 +235,10 @@ def _pages(objects: int) -> int:
 
 @pytest.mark.parametrize("new_refunds", [0, 1, 150])
 def test_an_incremental_run_costs_requests_in_proportion_to_the_changes(
-    paid_60_over_two_years, world_copy, splits, new_refunds
+    paid_60_over_two_years, world_copy, splits, new_refunds, monkeypatch
 ):
+    # At a test key's pace, as the bound on split windows below reasons.
+    monkeypatch.delenv(sync_rate.RATE_SETTING, raising=False)
     local = world_copy(paid_60_over_two_years)
     client = local.client()
     sync.run_sync()

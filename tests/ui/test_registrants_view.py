@@ -96,12 +96,6 @@ def shop(fresh_servers, tmp_path_factory):
         yield local, charges
 
 
-@pytest.fixture
-def empty_database(tmp_path, monkeypatch):
-    monkeypatch.setenv("CONSOLE_DB", str(tmp_path / "console.duckdb"))
-    monkeypatch.delenv("STRIPE_API_KEY", raising=False)
-
-
 def _run(script, *args, query: dict | None = None, **state) -> AppTest:
     app = AppTest.from_function(script, args=args, default_timeout=60)
     for key, value in (query or {}).items():
