@@ -90,6 +90,9 @@ async def _walk(
     """One person: signed in, then from page to page, `rounds` times round them at least
     and until `until`."""
     context = await browser.new_context(viewport={"width": 1280, "height": 1000})
+    # One limit for a whole load, fetching included (Playwright's own is 30 s for `goto`):
+    # twenty browsers on two cores take longer than that to fetch a page at times.
+    context.set_default_navigation_timeout(PAGE_TIMEOUT_MS)
     page = await context.new_page()
     try:
         await _sign_in(page, url)
