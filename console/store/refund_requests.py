@@ -80,20 +80,24 @@ def _one(cursor: duckdb.DuckDBPyConnection) -> dict | None:
     return None if row is None else dict(zip([c[0] for c in cursor.description], row, strict=True))
 
 
-def record_answer(con: duckdb.DuckDBPyConnection, request_id: str, refund: dict) -> None:
-    """Stripe's refund for the request; the charge's lock goes with it."""
-    con.execute(
+def record_answer(con: duckdb.DuckDBPyConnection, request_id: str, refund: dict) -> bool:
+    """Stripe's refund for the open request; the charge's lock goes with it. False when
+    the request had its answer already (another process heard it first)."""
+    answered = con.execute(
         "UPDATE refund_requests SET status = ?, stripe_refund_id = ?, amount = ?, "
-        "failure_reason = ?, updated_at = now() WHERE request_id = ?",
+        "failure_reason = ?, updated_at = now() WHERE request_id = ? AND status = ? "
+        "RETURNING request_id",
         [
             refund["status"],
             refund["id"],
             refund["amount"],
             refund.get("failure_reason"),
             request_id,
+            OPEN,
         ],
-    )
+    ).fetchall()
     _unlock(con, request_id)
+    return bool(answered)
 
 
 def record_refusal(con: duckdb.DuckDBPyConnection, request_id: str, reason: str) -> None:

@@ -13,6 +13,7 @@ its refund at Stripe (by the request id in the refund's metadata) and records it
 
 from __future__ import annotations
 
+import threading
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,6 +31,9 @@ from console.store import catalog, db, refund_requests, rollups
 from console.stripe_api import gateway, mirror
 
 REASONS = ("requested_by_customer", "duplicate", "fraudulent")
+# One thread of this process at a time asks Stripe for a request's refund and records the
+# answer: a page's job and the background round may reach the same open request together.
+_answering = threading.RLock()
 
 
 class RefundRefused(ValueError):
@@ -317,8 +321,16 @@ def drive(actor: Actor, request_id: str, settings: StripeSettings) -> RefundOutc
 def _drive(
     actor: Actor, request: dict, settings: StripeSettings, known: KnownCharge | None
 ) -> RefundOutcome:
-    if request["status"] != refund_requests.OPEN:
-        return _outcome(request)
+    with _answering:
+        request = refund_requests.load(request["request_id"])  # another thread may have
+        if request["status"] != refund_requests.OPEN:  # settled it a moment ago
+            return _outcome(request)
+        return _ask_stripe(actor, request, settings, known)
+
+
+def _ask_stripe(
+    actor: Actor, request: dict, settings: StripeSettings, known: KnownCharge | None
+) -> RefundOutcome:
     client = gateway.client(settings)
     try:
         refund = gateway.create_refund(
@@ -338,10 +350,22 @@ def _drive(
 
 
 def record(request: dict, refund: dict, known: KnownCharge | None = None) -> RefundOutcome:
-    """Stripe's answer to a request, its audit entry and the cancellation it asked for."""
+    """Stripe's answer to a request, its audit entry and the cancellation it asked for;
+    once, however many threads or processes heard the answer."""
+    with _answering:
+        first = _record_once(request, refund, known)
+    if first:
+        _mail_refund(request, refund, known)
+    return RefundOutcome(
+        request["request_id"], refund["status"], refund["id"], refund["amount"], refund["currency"]
+    )
+
+
+def _record_once(request: dict, refund: dict, known: KnownCharge | None) -> bool:
     with db.connect(write=True) as con:
         mirror.save(con, refund, request["livemode"])
-        refund_requests.record_answer(con, request["request_id"], refund)
+        if not refund_requests.record_answer(con, request["request_id"], refund):
+            return False  # recorded already, by whoever heard first
         audit.record(
             con,
             request["requested_by"],
@@ -356,10 +380,7 @@ def record(request: dict, refund: dict, known: KnownCharge | None = None) -> Ref
         )
         if request["cancel_registration"]:
             _cancel_registration(con, request, known)
-    _mail_refund(request, refund, known)
-    return RefundOutcome(
-        request["request_id"], refund["status"], refund["id"], refund["amount"], refund["currency"]
-    )
+    return True
 
 
 def _cancel_registration(

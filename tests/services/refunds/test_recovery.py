@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from console.services import operations, refunds
 from console.services.refunds import issuing
+from console.settings import stripe_settings
 from console.store import db
 from tests import crashes
 from tests.services.refunds.support import (
@@ -138,3 +141,46 @@ def test_a_process_killed_once_stripe_refunded_leaves_one_refund_settled_later(s
         )
         assert con.execute("SELECT count(*) FROM charge_locks").fetchone() == (0,)
     assert len(inbox.messages) == 1  # the payer hears of it once
+
+
+def test_a_job_and_the_background_round_settling_one_request_together_record_it_once(
+    shop, monkeypatch
+):
+    _local, client, inbox = shop
+    [charge] = pay_and_sync(client)
+    real_record = issuing.record
+    monkeypatch.setattr(issuing, "record", lambda *a, **k: (_ for _ in ()).throw(SystemExit()))
+    request_id = refunds.new_request_id()
+    with pytest.raises(SystemExit):  # Stripe refunded; the answer was never written down
+        refunds.issue_refund(ADMIN_ACTOR, request_id, refunds.plan_refund(ADMIN_ACTOR, charge, "5"))
+    monkeypatch.setattr(issuing, "record", real_record)
+
+    start, problems = threading.Barrier(2), []
+
+    def together(settle) -> None:
+        start.wait()
+        try:
+            settle()
+        except Exception as problem:  # noqa: BLE001 - collected for the assertion
+            problems.append(problem)
+
+    settlers = [
+        threading.Thread(
+            target=together,
+            args=(lambda: refunds.drive(ADMIN_ACTOR, request_id, stripe_settings()),),
+        ),
+        threading.Thread(target=together, args=(lambda: refunds.recover(ADMIN_ACTOR),)),
+    ]
+    for settler in settlers:
+        settler.start()
+    for settler in settlers:
+        settler.join()
+
+    assert problems == []
+    assert len(stripe_refunds(client)) == 1
+    with db.connect() as con:
+        assert con.execute("SELECT status FROM refund_requests").fetchall() == [("succeeded",)]
+        assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'refund'").fetchone() == (
+            1,
+        )
+    assert len(inbox.messages) == 1
