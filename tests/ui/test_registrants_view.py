@@ -18,6 +18,7 @@ from console.store import db
 from console.store.catalog import save_registrations, save_webinars
 from console.stripe_api import sync
 from tests.payments import pay, refund
+from tests.ui.support import run_piece
 from tests.worlds import module_world
 
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
@@ -96,15 +97,7 @@ def shop(fresh_servers, tmp_path_factory):
         yield local, charges
 
 
-def _run(script, *args, query: dict | None = None, **state) -> AppTest:
-    app = AppTest.from_function(script, args=args, default_timeout=60)
-    for key, value in (query or {}).items():
-        app.query_params[key] = value
-    for key, value in state.items():
-        app.session_state[key] = value
-    app.run()
-    assert not app.exception, app.exception
-    return app
+_run = run_piece
 
 
 # --- which webinar ---------------------------------------------------------------------------

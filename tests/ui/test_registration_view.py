@@ -20,6 +20,7 @@ from console.services import registration
 from console.services.registration import TEST_CARDS, Checkout, registrant_id_for
 from console.settings import StripeSettings
 from console.store import catalog, db
+from tests.ui.support import run_piece
 
 SESSIONS = (
     Session(datetime(2027, 3, 1, 16, 0, tzinfo=UTC), 90),
@@ -68,17 +69,7 @@ def database(tmp_path, monkeypatch):
     return tmp_path
 
 
-def _run(script, *args, query: dict | None = None, context: dict | None = None, **state) -> AppTest:
-    app = AppTest.from_function(script, args=args, default_timeout=60)
-    for key, value in (query or {}).items():
-        app.query_params[key] = value
-    if context:
-        app.context = context
-    for key, value in state.items():
-        app.session_state[key] = value
-    app.run()
-    assert not app.exception, app.exception
-    return app
+_run = run_piece
 
 
 def _registrations() -> list[tuple]:

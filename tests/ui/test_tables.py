@@ -4,12 +4,15 @@ the file is asked for)."""
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pandas as pd
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
+
+from tests.ui.support import run_piece
 
 
 @pytest.fixture
@@ -34,13 +37,7 @@ def downloads(monkeypatch):
     return served
 
 
-def _run(script, *args, **state) -> AppTest:
-    app = AppTest.from_function(script, args=args, default_timeout=30)
-    for key, value in state.items():
-        app.session_state[key] = value
-    app.run()
-    assert not app.exception, app.exception
-    return app
+_run = functools.partial(run_piece, timeout=30)
 
 
 def _headings(app: AppTest, index: int = 0) -> dict:

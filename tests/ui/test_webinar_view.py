@@ -3,11 +3,11 @@ link's, else the one opened last, else a pointer to the Webinars page), and its 
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 
-from streamlit.testing.v1 import AppTest
-
 from console.domain.catalog import Session, Webinar
+from tests.ui.support import run_piece
 
 FREE = Webinar(
     "wb_free",
@@ -32,15 +32,7 @@ def heading_page(webinar) -> None:
     webinar_heading(webinar)
 
 
-def _run(script, *args, query: dict | None = None, **state) -> AppTest:
-    app = AppTest.from_function(script, args=args, default_timeout=30)
-    for key, value in (query or {}).items():
-        app.query_params[key] = value
-    for key, value in state.items():
-        app.session_state[key] = value
-    app.run()
-    assert not app.exception, app.exception
-    return app
+_run = functools.partial(run_piece, timeout=30)
 
 
 # --- which webinar ---------------------------------------------------------------------------

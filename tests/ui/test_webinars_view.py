@@ -4,6 +4,7 @@ or none."""
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import textwrap
@@ -17,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from console.domain.catalog import Registration, Session, Webinar
 from console.services.access import ADMIN, ORGANIZER, Actor
 from console.store import catalog, db
+from tests.ui.support import run_piece
 
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
 ANN = Actor("ann@example.org", ORGANIZER)
@@ -73,13 +75,7 @@ def database(tmp_path, monkeypatch):
         )
 
 
-def _run(script, *args, **state) -> AppTest:
-    app = AppTest.from_function(script, args=args, default_timeout=30)
-    for key, value in state.items():
-        app.session_state[key] = value
-    app.run()
-    assert not app.exception, app.exception
-    return app
+_run = functools.partial(run_piece, timeout=30)
 
 
 def _webinar_ids() -> set[str]:
