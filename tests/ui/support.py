@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from console.services.access import Actor
+from tests.accounts import signed_in
+
 
 def run_piece(
     script,
@@ -11,11 +14,15 @@ def run_piece(
     query: dict | None = None,
     context: dict | None = None,
     timeout: float = 60,
+    actor: Actor | None = None,
     **state,
 ) -> AppTest:
     """`script` (a function drawing a ui piece) run with `args`, `query` in the URL,
-    `context` (the browser's locale, …) and `state` in the session; it must not raise."""
+    `context` (the browser's locale, …), signed in as `actor` (None: nobody) and `state`
+    in the session; it must not raise."""
     app = AppTest.from_function(script, args=args, default_timeout=timeout)
+    if actor is not None:
+        signed_in(app, actor)
     for key, value in (query or {}).items():
         app.query_params[key] = value
     if context:

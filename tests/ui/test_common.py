@@ -4,6 +4,8 @@ the one-time flash, and the “Sync now” button."""
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -16,8 +18,8 @@ from console.store import db, rollups
 from console.store.catalog import save_webinars
 from console.stripe_api import sync
 from console.ui import common
-from tests.accounts import signed_in
 from tests.payments import pay
+from tests.ui.support import run_piece
 from tests.worlds import module_world
 
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
@@ -46,15 +48,7 @@ def synced(fresh_servers, tmp_path_factory):
         yield local
 
 
-def _run(script, *args, actor: Actor | None = ADMIN_ACTOR, **state) -> AppTest:
-    app = AppTest.from_function(script, args=args, default_timeout=30)
-    if actor is not None:
-        signed_in(app, actor)
-    for key, value in state.items():
-        app.session_state[key] = value
-    app.run()
-    assert not app.exception, app.exception
-    return app
+_run = functools.partial(run_piece, timeout=30, actor=ADMIN_ACTOR)
 
 
 def _said(app: AppTest) -> dict[str, list[str]]:
