@@ -126,17 +126,6 @@ def _take_seat(webinar: Webinar, registration: Registration) -> None:
         catalog.save_registrations(con, [registration])
 
 
-def _live_hold(registrant_id: str) -> datetime | None:
-    """When the registrant's seat hold runs out, if they hold one now."""
-    with db.connect() as con:
-        row = con.execute(
-            "SELECT seat_held_until FROM registrants WHERE registrant_id = ? AND status = ? "
-            "AND seat_held_until > now()",
-            [registrant_id, RegistrationStatus.PENDING_PAYMENT],
-        ).fetchone()
-    return row[0] if row else None
-
-
 def register_free(webinar_id: str, name: str, email: str) -> str:
     webinar = public_webinar(webinar_id)
     if not webinar.is_free:
@@ -161,7 +150,8 @@ def start_paid_registration(
         raise RegistrationRefused("This webinar is free: no payment is needed.")
     name, email = check_registration(webinar, name, email)
     registrant_id = registrant_id_for(webinar_id, email)
-    held_until = _live_hold(registrant_id) or datetime.now(UTC) + SEAT_HOLD
+    with db.connect() as con:
+        held_until = catalog.live_hold(con, registrant_id) or datetime.now(UTC) + SEAT_HOLD
     holding = Registration(
         registrant_id,
         webinar_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 import duckdb
 import pandas as pd
@@ -191,12 +192,22 @@ def cancel_registrations_by_email(
 
 def seats_taken(con: duckdb.DuckDBPyConnection, webinar_id: str, besides: str) -> int:
     """Seats of the webinar taken by anyone but registrant `besides`: registered, or
-    paying with a hold that has not run out."""
+    paying with a hold that has not run out (live_hold)."""
     return con.execute(
         "SELECT count(*) FROM registrants WHERE webinar_id = ? AND registrant_id <> ? "
         "AND (status = ? OR (status = ? AND seat_held_until > now()))",
         [webinar_id, besides, RegistrationStatus.REGISTERED, RegistrationStatus.PENDING_PAYMENT],
     ).fetchone()[0]
+
+
+def live_hold(con: duckdb.DuckDBPyConnection, registrant_id: str) -> datetime | None:
+    """When the registrant's seat hold runs out, if they are paying with one now."""
+    row = con.execute(
+        "SELECT seat_held_until FROM registrants WHERE registrant_id = ? AND status = ? "
+        "AND seat_held_until > now()",
+        [registrant_id, RegistrationStatus.PENDING_PAYMENT],
+    ).fetchone()
+    return row[0] if row else None
 
 
 def expired_holds(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:

@@ -62,8 +62,11 @@ def test_a_payment_under_way_holds_a_seat_until_its_hold_runs_out(tmp_path, monk
         assert catalog.seats_taken(con, "wb_1", besides="") == 2
         assert catalog.seats_taken(con, "wb_1", besides="reg_pending_payment") == 1  # a reload
         assert catalog.expired_holds(con) == []
+        assert catalog.live_hold(con, "reg_pending_payment") is not None
+        assert catalog.live_hold(con, "reg_registered") is None  # registered: no hold to run out
         con.execute("UPDATE registrants SET seat_held_until = now() - INTERVAL 1 SECOND")
         assert catalog.seats_taken(con, "wb_1", besides="") == 1
+        assert catalog.live_hold(con, "reg_pending_payment") is None
 
 
 def test_status_changes_are_written_by_the_catalog(tmp_path, monkeypatch):
