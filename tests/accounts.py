@@ -11,15 +11,13 @@ from __future__ import annotations
 import json
 from functools import cache
 
-from argon2 import PasswordHasher
-
 from console.services import auth
 from console.services.access import Actor
 
 
 @cache
 def _unused_password_hash() -> str:
-    return PasswordHasher().hash("no test signs in with this password")
+    return auth.hash_password("no test signs in with this password")
 
 
 def give_accounts(*actors: Actor) -> None:

@@ -86,6 +86,25 @@ def _short_sdk_retry_waits(monkeypatch):
     monkeypatch.setattr(stripe.HTTPClient, "MAX_DELAY", stripe.HTTPClient.MAX_DELAY / 100)
 
 
+# --- password hashes -----------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes():
+    """The console hashes passwords with argon2's defaults (about 0.2 s a hash here, by
+    design). Tests that add and sign in accounts hash with the cheapest argon2id settings
+    instead; a hash records its own settings, so the console verifies either kind.
+    tests/services/test_auth.py checks the console's own settings."""
+    from argon2 import PasswordHasher
+
+    from console.services import auth
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+        monkeypatch.setattr(auth, "_hasher", cheap)
+        yield
+
+
 # --- the sync's pace ------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
 from console.domain.email_address import normalized_email
@@ -29,7 +29,12 @@ SLOWDOWN_SECONDS_PER_FAILURE = 0.5  # a wrong password waits longer each time, u
 SESSION_DAYS = 7
 MIN_PASSWORD = 10
 
-_hasher = PasswordHasher()
+PASSWORD_HASHING = profiles.RFC_9106_LOW_MEMORY  # argon2id, argon2-cffi's default
+_hasher = PasswordHasher.from_parameters(PASSWORD_HASHING)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
 
 
 class SignInRefused(PermissionError):
@@ -66,7 +71,7 @@ def add_user(email: str, role: str, password: str, by: str = "console users add"
         raise ValueError(f"Choose a password of at least {MIN_PASSWORD} characters.")
     users = _load_users()
     before = users.get(email, {}).get("role")
-    users[email] = {"role": role, "password_hash": _hasher.hash(password)}
+    users[email] = {"role": role, "password_hash": hash_password(password)}
     _save_users(users)
     with db.connect(write=True) as con:
         audit.record(

@@ -218,6 +218,7 @@ OUTSIDE_THE_MATRIX = {
     "reports.records": "formats rows for the command line",
     "auth.users_path": "sign-in, before anyone is signed in",
     "auth.add_user": "the command line's `console users add`",
+    "auth.hash_password": "a pure function of the password, for add_user",
     "auth.remove_user": "the command line's `console users remove`",
     "auth.local_users": "sign-in, before anyone is signed in",
     "auth.sign_in": "sign-in, before anyone is signed in",
