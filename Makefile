@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export PYTHONPYCACHEPREFIX := $(abspath $(VENV))/pycache
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test test-fast bench soak lint browser
+.PHONY: run test test-fast bench soak lint browser translations
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ soak: $(STAMP) browser
 ## make bench: benchmarks; figures go to BENCHMARKS.md
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/run.py
+
+## make translations: the French catalog brought in step with the source; lists what to translate
+translations: $(STAMP)
+	$(BIN)/python -m console.devtools.translations
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

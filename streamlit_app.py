@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from console.formatting.i18n import LOCALES, t
+from console.formatting.i18n import LOCALES
+from console.formatting.legacy_labels import t
 from console.services.access import ADMIN, FINANCE, ORGANIZER
 from console.store import db
 from console.ui.auth import current_actor, keep_signed_in, sign_in_form, sign_out

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from console.formatting.i18n import t
+from console.formatting.legacy_labels import t
 from console.services.access import ADMIN, FINANCE
 from console.settings import stripe_settings
 from console.stripe_api import sync

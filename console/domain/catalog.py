@@ -39,6 +39,7 @@ class Webinar:
     price_currency: str | None = None
     sessions: tuple[Session, ...] = field(default_factory=tuple)
     join_url: str | None = None  # where registrants join the sessions
+    time_zone: str = "UTC"  # IANA zone the sessions are planned in; they are stored in UTC
 
     @property
     def is_free(self) -> bool:
@@ -55,3 +56,5 @@ class Registration:
     payment_intent: str | None = None
     registered_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     seat_held_until: datetime | None = None  # a payment under way holds a seat until then
+    language: str = "en"  # the language they registered in: their e-mails are in it
+    return_token: str | None = None  # the secret in the link back to their confirmation

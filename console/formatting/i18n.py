@@ -1,149 +1,125 @@
-"""The console's words in English and French. Money formats come from Babel (money.py)."""
+"""The console's words in English and French, from gettext catalogs that Babel extracts
+and compiles (`make translations`; console/locale/). Money formats come from Babel too
+(domain/money.py).
+
+Source strings are English and are the catalog's keys. Code marks them with `_()` (or
+`ngettext()` for counts, `N_()` where a string is kept and translated later), and reads them
+in the language of the work at hand: a page sets it for its script run (`use`), an e-mail
+is written in the registrant's (`speaking`). Work with no language set speaks English.
+"""
 
 from __future__ import annotations
 
+import gettext as _gettext
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
 LOCALES = {"en": "English", "fr": "Français"}
+DEFAULT = "en"
+DOMAIN = "messages"
+CATALOGS = Path(__file__).resolve().parent.parent / "locale"
 
-_LABELS: dict[str, tuple[str, str]] = {
-    # navigation and titles
-    "overview": ("Revenue", "Revenus"),
-    "registrants": ("Paid registrants", "Inscrits payants"),
-    "fees": ("Stripe fees", "Frais Stripe"),
-    "reconciliation": ("Reconciliation", "Rapprochement"),
-    "sync": ("Sync status", "Synchronisation"),
-    # money
-    "gross": ("Gross", "Brut"),
-    "refunded": ("Refunded", "Remboursé"),
-    "disputed": ("Lost to disputes", "Perdu en litiges"),
-    "paid_in_payment_currency": (
-        "Paid by registrants, in the currency they paid in",
-        "Payé par les inscrits, dans la devise de leur paiement",
-    ),
-    "settled_in_balance_currency": (
-        "Stripe fees and net, in the currency they settled in (your Stripe balance)",
-        "Frais Stripe et net, dans la devise de règlement (votre solde Stripe)",
-    ),
-    "stripe_fees": ("Stripe fees", "Frais Stripe"),
-    "net": ("Net", "Net"),
-    "paid_registrants": ("Paid registrants", "Inscrits payants"),
-    "charges": ("Payments", "Paiements"),
-    "effective_rate": ("Effective fee rate", "Taux effectif"),
-    "fee_per_registrant": ("Fee per paid registration", "Frais par inscription payée"),
-    "currency": ("Currency", "Devise"),
-    "settled_in": ("Settled in", "Réglé en"),
-    "month": ("Month", "Mois"),
-    "webinar": ("Webinar", "Webinaire"),
-    "webinar_id": ("Webinar id", "Id du webinaire"),
-    "organizer": ("Organizer", "Organisateur"),
-    "name": ("Name", "Nom"),
-    "email": ("E-mail", "E-mail"),
-    "amount_paid": ("Amount paid", "Montant payé"),
-    "amount_refunded": ("Refunded", "Remboursé"),
-    "fee": ("Stripe fee", "Frais Stripe"),
-    "refund_pending": ("Refund pending", "Remboursement en cours"),
-    "dispute_status": ("Dispute", "Litige"),
-    "status": ("Status", "Statut"),
-    "card_brand": ("Card", "Carte"),
-    "paid_at": ("Paid at (UTC)", "Payé le (UTC)"),
-    "charge_id": ("Stripe charge", "Paiement Stripe"),
-    "status_paid": ("Paid", "Payé"),
-    "status_partially_refunded": ("Partially refunded", "Remboursé en partie"),
-    "status_refunded": ("Refunded", "Remboursé"),
-    "status_free": ("Free registration", "Inscription gratuite"),
-    "fee_card_payments": ("Card payments", "Paiements par carte"),
-    "fee_converted_card_payments": (
-        "Card payments converted to the settlement currency",
-        "Paiements par carte convertis dans la devise de règlement",
-    ),
-    "fee_refunds": ("Refunds", "Remboursements"),
-    "fee_disputes": ("Disputes (dispute fees)", "Litiges (frais de litige)"),
-    "transactions": ("Transactions", "Transactions"),
-    "console_transactions": ("Console: transactions", "Console : transactions"),
-    "stripe_transactions": ("Stripe: transactions", "Stripe : transactions"),
-    "console_fees": ("Console: fees", "Console : frais"),
-    "stripe_fees_now": ("Stripe: fees", "Stripe : frais"),
-    "console_net": ("Console: net", "Console : net"),
-    "stripe_net": ("Stripe: net", "Stripe : net"),
-    "stripe_balance": ("Stripe balance", "Solde Stripe"),
-    "difference": ("Difference", "Écart"),
-    "first_rows": (
-        "Showing the first {shown} of {total}: search to narrow, or download the CSV for all.",
-        "Les {shown} premiers sur {total} : affinez la recherche, ou téléchargez le CSV.",
-    ),
-    # filters
-    "period": ("Period", "Période"),
-    "all_webinars": ("All webinars", "Tous les webinaires"),
-    "all_organizers": ("All organizers", "Tous les organisateurs"),
-    "all_currencies": ("All currencies", "Toutes les devises"),
-    "grain": ("Group by", "Regrouper par"),
-    "day": ("Day", "Jour"),
-    "week": ("Week", "Semaine"),
-    "month_grain": ("Month", "Mois"),
-    "search": ("Search name, e-mail or charge", "Rechercher nom, e-mail ou paiement"),
-    "sort_by": ("Sort by", "Trier par"),
-    "download_csv": ("Download CSV", "Télécharger le CSV"),
-    "per_webinar": ("Per webinar", "Par webinaire"),
-    "over_time": ("Revenue over time", "Revenus dans le temps"),
-    "vs_previous": ("vs previous period", "vs période précédente"),
-    "open_registrants": ("View paid registrants", "Voir les inscrits payants"),
-    "choose_webinar": ("Webinar", "Webinaire"),
-    # states
-    "test_mode": ("TEST MODE: Stripe test data", "MODE TEST : données de test Stripe"),
-    "no_key": (
-        "No Stripe key yet. Set STRIPE_API_KEY in the environment or in "
-        ".streamlit/secrets.toml (see the README), then run a sync.",
-        "Pas encore de clé Stripe. Définissez STRIPE_API_KEY dans l'environnement ou dans "
-        ".streamlit/secrets.toml (voir le README), puis lancez une synchronisation.",
-    ),
-    "no_sync": (
-        "No sync yet. Press “Sync now” on the Sync status page, or run `console sync`.",
-        "Aucune synchronisation pour l'instant. Cliquez sur « Synchroniser » dans la page "
-        "Synchronisation, ou lancez `console sync`.",
-    ),
-    "no_payments": (
-        "No payments in this selection. Widen the period or pick another webinar; once "
-        "registrants pay, their payments appear after the next sync.",
-        "Aucun paiement dans cette sélection. Élargissez la période ou choisissez un autre "
-        "webinaire ; les paiements apparaissent après la prochaine synchronisation.",
-    ),
-    "stale": (
-        "The data is more than {hours} hours old (last sync {when}). Sync now for current figures.",
-        "Les données ont plus de {hours} heures (dernière synchronisation {when}). "
-        "Synchronisez pour des chiffres à jour.",
-    ),
-    "sync_now": ("Sync now", "Synchroniser"),
-    "sync_running": ("Syncing with Stripe…", "Synchronisation avec Stripe…"),
-    "sync_done": ("Sync finished: {summary}", "Synchronisation terminée : {summary}"),
-    "sync_failed": ("Sync failed: {reason}", "Échec de la synchronisation : {reason}"),
-    "last_sync": ("Last sync", "Dernière synchronisation"),
-    "objects": ("Objects", "Objets"),
-    "requests": ("Requests", "Requêtes"),
-    "never": ("never", "jamais"),
-    "compare_now": ("Compare with Stripe now", "Comparer avec Stripe"),
-    "in_agreement": (
-        "The console agrees with Stripe: no difference.",
-        "La console est en accord avec Stripe : aucune différence.",
-    ),
-    "differences_found": (
-        "{count} difference(s) with Stripe. A sync usually resolves them.",
-        "{count} différence(s) avec Stripe. Une synchronisation les résout en général.",
-    ),
-    "fee_breakdown": ("Fees by type", "Frais par type"),
-    "rate_over_time": ("Effective fee rate over time", "Taux effectif dans le temps"),
-}
+_language: ContextVar[str] = ContextVar("language", default=DEFAULT)
 
 
-def t(key: str, locale: str = "en", **values: object) -> str:
-    """The label for `key` in `locale`, with {placeholders} filled."""
-    english, french = _LABELS[key]
-    text = french if locale == "fr" else english
+def catalog_path(language: str) -> Path:
+    return CATALOGS / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def _translations(language: str) -> _gettext.NullTranslations:
+    """The language's catalog, compiled by Babel once per process (no .mo file to keep in
+    step with its .po)."""
+    path = catalog_path(language)
+    if not path.exists():
+        return _gettext.NullTranslations()
+    with path.open("rb") as source:
+        catalog = read_po(source, locale=language)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return _gettext.GNUTranslations(compiled)
+
+
+def supported(language: str | None) -> str:
+    """`language` if the console speaks it, else English; takes `fr-FR`, `fr_CA`, `FR`."""
+    code = (language or "").replace("_", "-").split("-")[0].lower()
+    return code if code in LOCALES else DEFAULT
+
+
+def browser_language(accept: str | None) -> str:
+    """The first language of a browser's list (`fr-FR`, or `fr-FR,fr;q=0.9,en;q=0.8`) that
+    the console speaks; English when none is."""
+    for part in (accept or "").split(","):
+        code = part.split(";")[0].strip()
+        if code and supported(code) == code.split("-")[0].lower():
+            return supported(code)
+    return DEFAULT
+
+
+def use(language: str | None) -> str:
+    """Speak `language` from now on in this thread's work (a page calls it once per run)."""
+    chosen = supported(language)
+    _language.set(chosen)
+    return chosen
+
+
+def language() -> str:
+    return _language.get()
+
+
+@contextmanager
+def speaking(language: str | None) -> Iterator[str]:
+    """Speak `language` for the work inside (an e-mail in the registrant's language)."""
+    token = _language.set(supported(language))
+    try:
+        yield _language.get()
+    finally:
+        _language.reset(token)
+
+
+def _filled(text: str, values: dict[str, object]) -> str:
     if not values:
         return text
     # Counts as the language writes them: 1,000 in English, 1 000 in French.
     shown = {
-        name: format_decimal(value, locale=locale) if isinstance(value, int) else value
+        name: format_decimal(value, locale=language())
+        if isinstance(value, int) and not isinstance(value, bool)
+        else value
         for name, value in values.items()
     }
     return text.format(**shown)
+
+
+def _(message: str, **values: object) -> str:
+    """`message` in the current language, with its {placeholders} filled."""
+    return _filled(_translations(language()).gettext(message), values)
+
+
+def ngettext(singular: str, plural: str, count: int, **values: object) -> str:
+    """The form of the message that `count` takes in the current language (French: 0 and 1
+    are singular); `{count}` is filled with it."""
+    text = _translations(language()).ngettext(singular, plural, count)
+    return _filled(text, {"count": count, **values})
+
+
+def N_(message: str) -> str:
+    """Marks `message` for the catalog; it is translated where it is shown, with `_()`."""
+    return message
+
+
+def gettext(message: str) -> str:
+    """`_()` without placeholders: for Jinja2's i18n extension."""
+    return _translations(language()).gettext(message)
+
+
+def plural_gettext(singular: str, plural: str, count: int) -> str:
+    return _translations(language()).ngettext(singular, plural, count)

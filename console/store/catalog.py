@@ -24,12 +24,13 @@ def save_webinars(con: duckdb.DuckDBPyConnection, webinars: Iterable[Webinar]) -
     for webinar in webinars:
         con.execute(
             "INSERT INTO webinars (webinar_id, title, organizer_email, description, capacity, "
-            "status, price_amount, price_currency, join_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "status, price_amount, price_currency, join_url, time_zone) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (webinar_id) DO UPDATE SET title = excluded.title, "
             "organizer_email = excluded.organizer_email, description = excluded.description, "
             "capacity = excluded.capacity, status = excluded.status, "
             "price_amount = excluded.price_amount, price_currency = excluded.price_currency, "
-            "join_url = excluded.join_url, updated_at = now()",
+            "join_url = excluded.join_url, time_zone = excluded.time_zone, updated_at = now()",
             [
                 webinar.webinar_id,
                 webinar.title,
@@ -40,6 +41,7 @@ def save_webinars(con: duckdb.DuckDBPyConnection, webinars: Iterable[Webinar]) -
                 webinar.price_amount,
                 webinar.price_currency,
                 webinar.join_url,
+                webinar.time_zone,
             ],
         )
         con.execute("DELETE FROM webinar_sessions WHERE webinar_id = ?", [webinar.webinar_id])
@@ -61,12 +63,14 @@ def save_registrations(
     incoming = pa.Table.from_pylist(rows)  # noqa: F841 - read by DuckDB's replacement scan
     con.execute(
         "INSERT INTO registrants (registrant_id, webinar_id, name, email, status, payment_intent, "
-        "registered_at, seat_held_until) SELECT registrant_id, webinar_id, name, email, status, "
-        "payment_intent, registered_at, seat_held_until FROM incoming "
+        "registered_at, seat_held_until, language, return_token) SELECT registrant_id, webinar_id, "
+        "name, email, status, payment_intent, registered_at, seat_held_until, language, "
+        "return_token FROM incoming "
         "ON CONFLICT (registrant_id) DO UPDATE SET status = excluded.status, "
         # A new seat hold does not forget the payment of the last one until it has its own.
         "payment_intent = coalesce(excluded.payment_intent, registrants.payment_intent), "
-        "seat_held_until = excluded.seat_held_until"
+        "seat_held_until = excluded.seat_held_until, language = excluded.language, "
+        "return_token = coalesce(registrants.return_token, excluded.return_token)"
     )
 
 
@@ -74,7 +78,7 @@ def load_webinar(webinar_id: str) -> Webinar | None:
     with db.connect() as con:
         row = con.execute(
             "SELECT webinar_id, title, organizer_email, description, capacity, status, "
-            "price_amount, price_currency, join_url FROM webinars WHERE webinar_id = ?",
+            "price_amount, price_currency, join_url, time_zone FROM webinars WHERE webinar_id = ?",
             [webinar_id],
         ).fetchone()
         if row is None:
@@ -85,9 +89,10 @@ def load_webinar(webinar_id: str) -> Webinar | None:
             [webinar_id],
         ).fetchall()
     return Webinar(
-        *row[:-1],
+        *row[:-2],
         sessions=tuple(Session(starts, minutes) for starts, minutes in sessions),
-        join_url=row[-1],
+        join_url=row[-2],
+        time_zone=row[-1],
     )
 
 

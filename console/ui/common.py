@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from console.domain.money import format_money
-from console.formatting.i18n import t
+from console.formatting.legacy_labels import t
 from console.services import analytics, operations
 from console.services.access import Actor
 from console.settings import STALE_AFTER_SECONDS, StripeSettings, stripe_settings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from console.formatting.i18n import t
+from console.formatting.legacy_labels import t
 from console.formatting.presentation import formatted_money
 from console.services import reconciliation
 from console.services.access import Actor

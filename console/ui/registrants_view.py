@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from console.formatting.i18n import t
+from console.formatting.legacy_labels import t
 from console.formatting.presentation import MONEY_COLUMNS, formatted_money
 from console.services import analytics
 from console.ui.common import locale

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from console.formatting.i18n import t
+from console.formatting.legacy_labels import t
 from console.formatting.presentation import MONEY_COLUMNS, formatted_money
 from console.services import analytics
 from console.ui import charts

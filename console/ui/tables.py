@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from console.formatting.csv_export import to_csv_bytes
-from console.formatting.i18n import t
+from console.formatting.legacy_labels import t
 from console.ui.common import locale
 
 

@@ -14,10 +14,20 @@ from types import ModuleType
 
 import duckdb
 
-from console.store.migrations import m0001_initial, m0002_ledger, m0003_seat_holds
+from console.store.migrations import (
+    m0001_initial,
+    m0002_ledger,
+    m0003_seat_holds,
+    m0004_time_zones_and_languages,
+)
 
 # Position + 1 is the version: append, never reorder or edit a released migration.
-MIGRATIONS: tuple[ModuleType, ...] = (m0001_initial, m0002_ledger, m0003_seat_holds)
+MIGRATIONS: tuple[ModuleType, ...] = (
+    m0001_initial,
+    m0002_ledger,
+    m0003_seat_holds,
+    m0004_time_zones_and_languages,
+)
 LATEST = len(MIGRATIONS)
 # Copies of the file taken before migrating, kept beside it (the newest few).
 KEEP_BACKUPS = 3
