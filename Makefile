@@ -54,8 +54,17 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Debian's Chromium for Playwright (never `playwright install`: it downloads a browser).
-browser:
+# Debian's Chromium for Playwright (never `playwright install`: it downloads a browser), and
+# axe-core from npm, which the accessibility test injects into the public pages.
+AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
+browser: $(AXE)
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+$(AXE): tests/browser/axe/package.json tests/browser/axe/package-lock.json
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq npm >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq npm >/dev/null; fi; }
+	cd tests/browser/axe && npm ci --no-audit --no-fund --silent
+	touch $(AXE)

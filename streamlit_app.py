@@ -1,9 +1,10 @@
-"""Entry point: page config, language, sign-in, then navigation over the pages one may open."""
+"""Entry point: page config, language, sign-in, then navigation over the pages one may open.
+(The public registration site has its own entry point, public_app.py, on its own port.)"""
 
 import streamlit as st
 
-from console.formatting.i18n import LOCALES
-from console.formatting.legacy_labels import t
+from console.formatting import i18n
+from console.formatting.i18n import _
 from console.services.access import ADMIN, FINANCE, ORGANIZER
 from console.store import db
 from console.ui.auth import current_actor, keep_signed_in, sign_in_form, sign_out
@@ -13,6 +14,15 @@ st.set_page_config(
     page_title="Webinar payments console", page_icon=":material/credit_card:", layout="wide"
 )
 
+# The browser's language until the person picks one in the sidebar.
+if "locale" not in st.session_state:
+    st.session_state["locale"] = i18n.browser_language(st.context.locale)
+with st.sidebar:
+    st.selectbox(
+        "Language / Langue", options=list(i18n.LOCALES), format_func=i18n.LOCALES.get, key="locale"
+    )
+i18n.use(st.session_state["locale"])
+
 try:
     db.ensure_schema()
 except db.DATABASE_PROBLEMS as problem:
@@ -20,59 +30,49 @@ except db.DATABASE_PROBLEMS as problem:
     st.stop()
 start_background_work()
 
-with st.sidebar:
-    st.selectbox("Language / Langue", options=list(LOCALES), format_func=LOCALES.get, key="locale")
-lang = st.session_state.get("locale", "en")
 EVERYONE = (ADMIN, ORGANIZER, FINANCE)
 
 # (script, title, icon, url path, roles that see it in the menu); each page checks again.
 PAGES = (
-    ("pages/revenue.py", t("overview", lang), "monitoring", "revenue", EVERYONE),
-    ("pages/registrants.py", t("registrants", lang), "receipt_long", "registrants", EVERYONE),
-    ("pages/fees.py", t("fees", lang), "payments", "fees", (ADMIN, FINANCE)),
-    (
-        "pages/reconciliation.py",
-        t("reconciliation", lang),
-        "balance",
-        "reconciliation",
-        (ADMIN, FINANCE),
-    ),
-    ("pages/sync_status.py", t("sync", lang), "sync", "sync", (ADMIN, FINANCE)),
-    ("pages/webinars.py", "Webinars", "event", "webinars", (ADMIN, ORGANIZER)),
-    ("pages/webinar.py", "Webinar", "edit_calendar", "webinar", (ADMIN, ORGANIZER)),
-    ("pages/connection.py", "Stripe connection", "link", "connection", (ADMIN,)),
-    ("pages/audit.py", "Audit log", "history", "audit", (ADMIN,)),
+    ("pages/revenue.py", _("Revenue"), "monitoring", "revenue", EVERYONE),
+    ("pages/registrants.py", _("Paid registrants"), "receipt_long", "registrants", EVERYONE),
+    ("pages/fees.py", _("Stripe fees"), "payments", "fees", (ADMIN, FINANCE)),
+    ("pages/reconciliation.py", _("Reconciliation"), "balance", "reconciliation", (ADMIN, FINANCE)),
+    ("pages/sync_status.py", _("Sync status"), "sync", "sync", (ADMIN, FINANCE)),
+    ("pages/webinars.py", _("Webinars"), "event", "webinars", (ADMIN, ORGANIZER)),
+    ("pages/webinar.py", _("Webinar"), "edit_calendar", "webinar", (ADMIN, ORGANIZER)),
+    ("pages/connection.py", _("Stripe connection"), "link", "connection", (ADMIN,)),
+    ("pages/audit.py", _("Audit log"), "history", "audit", (ADMIN,)),
 )
 
 actor = current_actor()
-register = st.Page(
-    "pages/register.py", title="Register", icon=":material/how_to_reg:", url_path="register"
-)
 if actor is None:
     pages = [
         st.Page(
-            sign_in_form, title="Sign in", icon=":material/login:", url_path="sign-in", default=True
+            sign_in_form,
+            title=_("Sign in"),
+            icon=":material/login:",
+            url_path="sign-in",
+            default=True,
         )
     ]
 else:
     pages = [
         st.Page(script, title=title, icon=f":material/{icon}:", url_path=path, default=index == 0)
-        for index, (script, title, icon, path, _) in enumerate(PAGES)
+        for index, (script, title, icon, path, _roles) in enumerate(PAGES)
     ]
-pages.append(register)
 navigation = st.navigation(pages, position="hidden")
 
 with st.sidebar:
     if actor is not None:
-        for page, (_, _, _, _, roles) in zip(pages, PAGES, strict=False):
+        for page, (_script, _title, _icon, _path, roles) in zip(pages, PAGES, strict=False):
             if actor.role in roles:
                 st.page_link(page)
-        st.page_link(register)
         keep_signed_in()
-        st.caption(f"Signed in as {actor.email} ({actor.role or 'no role'})")
-        if st.button("Sign out", key="sign_out"):
+        st.caption(
+            _("Signed in as {email} ({role})", email=actor.email, role=actor.role or _("no role"))
+        )
+        if st.button(_("Sign out"), key="sign_out"):
             sign_out()
             st.rerun()
-    else:
-        st.page_link(register)
 navigation.run()

@@ -45,9 +45,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     remove.add_argument("email")
 
-    run = commands.add_parser("run", help="local Stripe + demo + sync + the console (make run)")
+    run = commands.add_parser(
+        "run", help="local Stripe + demo + sync + the console and the public site (make run)"
+    )
     run.add_argument("--port", type=int, default=8501)
     run.add_argument("--stripe-port", type=int, default=12111)
+    run.add_argument(
+        "--public-port", type=int, help="the public registration site's port (default: --port + 1)"
+    )
+
+    serve = commands.add_parser(
+        "serve", help="the console only, or with --public the public registration site"
+    )
+    serve.add_argument("--public", action="store_true", help="serve the public site")
+    serve.add_argument("--port", type=int, help="default 8501, or 8502 with --public")
+    serve.add_argument("--address", default="127.0.0.1", help="address to listen on")
     return parser
 
 
@@ -206,7 +218,24 @@ def cmd_users(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from console.devtools.launcher import run_console
 
-    return run_console(console_port=args.port, stripe_port=args.stripe_port)
+    public_port = args.public_port or args.port + 1
+    return run_console(
+        console_port=args.port, stripe_port=args.stripe_port, public_port=public_port
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import subprocess
+    from pathlib import Path
+
+    port = args.port or (8502 if args.public else 8501)
+    command = [sys.executable, "-m", "console.ui.serve", *(["--public"] if args.public else [])]
+    command += ["--server.address", args.address, "--server.port", str(port)]
+    try:
+        # Streamlit finds the entry points and .streamlit/ in the project's folder.
+        return subprocess.call(command, cwd=Path(__file__).resolve().parents[1])
+    except KeyboardInterrupt:
+        return 0
 
 
 COMMANDS = {
@@ -214,6 +243,7 @@ COMMANDS = {
     "demo": cmd_demo,
     "sync": cmd_sync,
     "report": cmd_report,
+    "serve": cmd_serve,
     "users": cmd_users,
     "run": cmd_run,
 }

@@ -11,6 +11,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from console.formatting.i18n import _
+
 SECRETS_FILE = Path(".streamlit/secrets.toml")
 STRIPE_DEFAULT_API_BASE = "https://api.stripe.com"
 
@@ -61,7 +63,7 @@ class StripeSettings:
     def key_hint(self) -> str:
         """What may be shown of the key: its kind and last four characters."""
         if not self.api_key:
-            return "no key"
+            return _("no key")
         return f"{key_kind(self.api_key)} …{self.api_key[-4:]}"
 
 
@@ -70,9 +72,11 @@ def is_live_key(api_key: str) -> bool:
 
 
 def key_kind(api_key: str) -> str:
-    mode = "live" if is_live_key(api_key) else "test"
-    kind = "restricted" if api_key.startswith("rk_") else "secret"
-    return f"{mode} {kind} key"
+    """“test secret key”, in the current language."""
+    restricted = api_key.startswith("rk_")
+    if is_live_key(api_key):
+        return _("live restricted key") if restricted else _("live secret key")
+    return _("test restricted key") if restricted else _("test secret key")
 
 
 def _secrets() -> dict:
@@ -107,3 +111,13 @@ def stripe_settings() -> StripeSettings:
         api_base=(setting("STRIPE_API_BASE") or STRIPE_DEFAULT_API_BASE).rstrip("/"),
         publishable_key=setting("STRIPE_PUBLISHABLE_KEY"),
     )
+
+
+PUBLIC_URL_SETTING = "CONSOLE_PUBLIC_URL"
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8502"
+
+
+def public_url() -> str:
+    """Where participants reach the public registration site (`console serve --public`),
+    as they see it: behind a proxy, its outside address."""
+    return (setting(PUBLIC_URL_SETTING) or DEFAULT_PUBLIC_URL).rstrip("/")

@@ -2,23 +2,32 @@
 
 import streamlit as st
 
+from console.formatting.i18n import _, ngettext
 from console.services import audit
 from console.services.access import ADMIN
 from console.ui.auth import page_guard
-from console.ui.tables import csv_download, table
+from console.ui.tables import csv_download, heading, labels, table, when_column
 
 actor = page_guard(ADMIN)
-st.title("Audit log")
+st.title(_("Audit log"))
 columns = st.columns(3)
-who = columns[0].text_input("Who (e-mail contains)", key="audit_who")
+who = columns[0].text_input(_("Who (e-mail contains)"), key="audit_who")
+every_action = _("Every action")
 action = columns[1].selectbox(
-    "What",
+    _("What"),
     [None, *audit.actions(actor)],
     key="audit_action",
-    format_func=lambda a: a or "Every action",
+    # The log's actions are kept as recorded, in one language.
+    format_func=lambda a: a or every_action,
 )
-webinar = columns[2].text_input("Webinar id", key="audit_webinar")
+webinar = columns[2].text_input(_("Webinar id"), key="audit_webinar")
 entries = audit.search(actor, who=who, action=action, webinar_id=webinar)
-st.caption(f"{len(entries):,} entries. Entries cannot be edited or deleted.")
-table(entries)
-csv_download(entries, "audit_log.csv", key="audit_csv", label="Download CSV")
+st.caption(
+    ngettext(
+        "{count} entry. Entries cannot be edited or deleted.",
+        "{count} entries. Entries cannot be edited or deleted.",
+        len(entries),
+    )
+)
+table(entries, labels(*entries.columns) | {"logged_at": when_column(heading("logged_at"))})
+csv_download(entries, "audit_log.csv", key="audit_csv")

@@ -2,9 +2,11 @@
 
 import streamlit as st
 
+from console.formatting.i18n import _
 from console.services import connection
 from console.services.access import ADMIN, PermissionDenied
 from console.ui.auth import page_guard
+from console.ui.common import problem_text
 from console.ui.connection_view import (
     check_connection_button,
     failed_mail_table,
@@ -13,11 +15,11 @@ from console.ui.connection_view import (
 )
 
 actor = page_guard(ADMIN)
-st.title("Stripe connection")
+st.title(_("Stripe connection"))
 try:
     status = connection.connection_status(actor)
 except PermissionDenied as refused:
-    st.error(f"Not allowed. {refused}")
+    st.error(_("Not allowed. {reason}", reason=problem_text(refused)))
     st.stop()
 
 key_status(status)

@@ -1,5 +1,6 @@
 """Stripe fees by month and settlement currency, by fee type, and the effective rate."""
 
+from console.formatting.i18n import _
 from console.services.access import ADMIN, FINANCE
 from console.ui.common import export_name, open_data_page, stop_with_no_payments
 from console.ui.fees_view import (
@@ -11,7 +12,7 @@ from console.ui.fees_view import (
 )
 from console.ui.tables import csv_download
 
-page = open_data_page("fees", ADMIN, FINANCE)
+page = open_data_page(_("Stripe fees"), ADMIN, FINANCE)
 monthly = page.read("fees_by_month")
 if monthly.empty:
     stop_with_no_payments()

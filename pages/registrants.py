@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from console.formatting.i18n import _
 from console.services import analytics
 from console.services.access import ADMIN, FINANCE, ORGANIZER
 from console.ui.common import export_name, flash, open_data_page, stop_with_no_payments
@@ -11,7 +12,7 @@ from console.ui.tables import csv_download
 
 SHOWN_ROWS = 1000  # more is for the CSV: a table of 25,000 rows helps nobody
 
-page = open_data_page("registrants", ADMIN, ORGANIZER, FINANCE)
+page = open_data_page(_("Paid registrants"), ADMIN, ORGANIZER, FINANCE)
 actor, livemode = page.actor, page.settings.livemode
 webinar_id = registrants_webinar(analytics.filter_choices(actor, livemode).webinars)
 if webinar_id is None:

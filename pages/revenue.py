@@ -1,5 +1,6 @@
 """Revenue overview: KPI cards, revenue over time, per-webinar table."""
 
+from console.formatting.i18n import _
 from console.services import analytics
 from console.services.access import ADMIN, FINANCE, ORGANIZER
 from console.ui.common import export_name, open_data_page, stop_with_no_payments
@@ -13,7 +14,7 @@ from console.ui.revenue_view import (
 )
 from console.ui.tables import csv_download
 
-page = open_data_page("overview", ADMIN, ORGANIZER, FINANCE)
+page = open_data_page(_("Revenue"), ADMIN, ORGANIZER, FINANCE)
 choices = analytics.filter_choices(page.actor, page.settings.livemode)
 selection = revenue_filters(choices)
 
@@ -21,11 +22,15 @@ presented = page.read("kpis", selection, "presented")
 settled = page.read("kpis", selection, "settled")
 if presented.empty and settled.empty:
     stop_with_no_payments()
-kpi_cards(presented, analytics.PRESENTED, "paid_in_payment_currency")
-kpi_cards(settled, analytics.SETTLED, "settled_in_balance_currency")
+kpi_cards(presented, analytics.PRESENTED, _("Paid by registrants, in the currency they paid in"))
+kpi_cards(
+    settled,
+    analytics.SETTLED,
+    _("Stripe fees and net, in the currency they settled in (your Stripe balance)"),
+)
 
 grain = grain_choice(all_time=selection.start is None)
-revenue_chart(page.read("revenue_over_time", selection, grain))
+revenue_chart(page.read("revenue_over_time", selection, grain), grain)
 
 by_webinar = page.read("revenue_by_webinar", selection)
 per_webinar_table(by_webinar)

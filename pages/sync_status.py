@@ -2,41 +2,57 @@
 
 import streamlit as st
 
-from console.formatting.legacy_labels import t
+from console.formatting.i18n import N_, _
 from console.services.access import ADMIN, FINANCE
 from console.settings import stripe_settings
 from console.stripe_api import sync
 from console.ui.auth import page_guard
-from console.ui.common import locale, mode_banner, sync_now_button
-from console.ui.tables import table, when_column
+from console.ui.common import (
+    NO_KEY,
+    NO_SYNC,
+    mode_banner,
+    number,
+    sync_mode,
+    sync_now_button,
+)
+from console.ui.tables import heading, labels, table, when_column
+
+# A sync run's state (sync_runs.status; "interrupted" when nobody runs it any more).
+RUN_STATUSES = {
+    "running": N_("Running"),
+    "succeeded": N_("Succeeded"),
+    "failed": N_("Failed"),
+    "interrupted": N_("Interrupted"),
+}
 
 actor = page_guard(ADMIN, FINANCE)
-lang = locale()
-st.title(t("sync", lang))
+st.title(_("Sync status"))
 settings = stripe_settings()
 if not settings.api_key:
-    st.info(t("no_key", lang))
+    st.info(_(NO_KEY))
     st.stop()
 mode_banner(settings)
 
 sync_now_button(actor, "sync_page_button")
 runs = sync.recent_runs(settings.livemode)
 if runs.empty:
-    st.info(t("no_sync", lang))
+    st.info(_(NO_SYNC))
     st.stop()
 last = runs.iloc[0]
 cards = st.columns(3)
-cards[0].metric(t("last_sync", lang), f"{last['started_at']:%d %b %H:%M} UTC")
-cards[1].metric(t("objects", lang), f"{int(last['objects']):,}")
-cards[2].metric(t("requests", lang), f"{int(last['requests']):,}")
+cards[0].metric(_("Last sync"), f"{last['started_at']:%Y-%m-%d %H:%M} UTC")
+cards[1].metric(heading("objects"), number(last["objects"]))
+cards[2].metric(heading("requests"), number(last["requests"]))
 if last["status"] == "failed":
-    st.error(t("sync_failed", lang, reason=last["error"]))
+    st.error(_("Sync failed: {reason}", reason=last["error"]))
+shown = runs.copy()
+shown["mode"] = [sync_mode(mode) for mode in runs["mode"]]
+shown["status"] = [_(RUN_STATUSES[s]) if s in RUN_STATUSES else s for s in runs["status"]]
 table(
-    runs,
-    {
-        "started_at": when_column("Started (UTC)", seconds=True),
-        "finished_at": when_column("Finished (UTC)", seconds=True),
-        "objects": t("objects", lang),
-        "requests": t("requests", lang),
+    shown,
+    labels(*shown.columns)
+    | {
+        "started_at": when_column(heading("started_at"), seconds=True),
+        "finished_at": when_column(heading("finished_at"), seconds=True),
     },
 )

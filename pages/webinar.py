@@ -1,7 +1,9 @@
-"""One webinar: details and edits, its price (with confirmation and history), cancellation."""
+"""One webinar: its sessions, details and edits, its price (with confirmation and history),
+cancellation."""
 
 import streamlit as st
 
+from console.formatting.i18n import _
 from console.services import audit, pricing, webinars
 from console.services.access import ADMIN, ORGANIZER, PermissionDenied
 from console.ui.auth import page_guard
@@ -14,7 +16,7 @@ from console.ui.price_editor import (
 )
 from console.ui.tables import table
 from console.ui.webinar_form import edit_webinar_form
-from console.ui.webinar_view import chosen_webinar_id, webinar_heading
+from console.ui.webinar_view import chosen_webinar_id, webinar_heading, webinar_sessions
 
 actor = page_guard(ADMIN, ORGANIZER)
 webinar_id = chosen_webinar_id()
@@ -25,6 +27,8 @@ except (LookupError, PermissionDenied) as problem:
     st.stop()
 st.query_params["webinar"] = webinar_id
 webinar_heading(webinar)
+# Here: the public registration link and its QR code (console/ui/public_link.py).
+webinar_sessions(webinar)
 
 amount_text, currency, said = new_price_fields(webinar)
 price_buttons(actor, webinar, amount_text, currency, said)
@@ -36,5 +40,5 @@ cancellation_panel(actor, webinar)
 
 log = audit.webinar_log(actor, webinar_id)
 if not log.empty:
-    st.subheader("Audit log")
+    st.subheader(_("Audit log"))
     table(log)

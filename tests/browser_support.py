@@ -77,7 +77,7 @@ class RunningConsole:
             "CONSOLE_BACKGROUND_SECONDS": "5",  # open refunds settled as the product does
         }
         self.env.pop("STRIPE_API_KEY", None)
-        self.port, self.stripe_port = free_port(), free_port()
+        self.port, self.stripe_port, self.public_port = free_port(), free_port(), free_port()
         # The console needs sign-in: an admin whose password the tests know.
         subprocess.run(
             [
@@ -109,6 +109,8 @@ class RunningConsole:
                 str(self.port),
                 "--stripe-port",
                 str(self.stripe_port),
+                "--public-port",
+                str(self.public_port),
             ],
             cwd=data_dir,  # `console run` works from any directory
             env=self.env,
@@ -117,16 +119,18 @@ class RunningConsole:
             text=True,
             start_new_session=True,
         )
-        self.url = self._wait_for_url(timeout=300)
+        self.url = self._wait_for_line("The console is running: ", timeout=300)
+        self.public_url = self._wait_for_line("The public registration site: ", timeout=30)
 
-    def _wait_for_url(self, timeout: float) -> str:
+    def _wait_for_line(self, start: str, timeout: float) -> str:
+        """What follows `start` on the launcher's line that begins with it."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             line = self.process.stdout.readline()
             if not line and self.process.poll() is not None:
                 break
             self.output.append(line)
-            if line.startswith("The console is running: "):
+            if line.startswith(start):
                 return line.split(": ", 1)[1].strip()
         raise AssertionError("make run did not start:\n" + "".join(self.output))
 

@@ -21,10 +21,11 @@ import unicodedata
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from faker import Faker
 
+from console.domain import time_zones
 from console.domain.catalog import Registration, Session, Webinar
 from console.settings import StripeSettings, stripe_settings
 from console.store import catalog, db
@@ -59,6 +60,25 @@ WEBINARS = (
     ("Comptabilité pour associations", "sophie.bernard@example.fr", "eur", 3900, 25, "fr"),
     ("Pricing your online course", "james.wilson@example.org", "usd", 5900, 40, "en"),
 )
+
+# Where each webinar's sessions are planned, by its currency (the free one is James's, in
+# New York), and at what time on that zone's clocks.
+TIME_ZONES = {
+    "eur": "Europe/Paris",
+    "usd": "America/New_York",
+    "gbp": "Europe/London",
+    "jpy": "Asia/Tokyo",
+    None: "America/New_York",
+}
+LOCAL_START = {
+    "Europe/Paris": time(14, 0),
+    "America/New_York": time(12, 0),  # 9:00 on the west coast
+    "Europe/London": time(13, 0),
+    "Asia/Tokyo": time(19, 0),
+}
+# Registrations are dated before 16:00 UTC on the first session's day, as they were when
+# sessions had no zone: the demo's payments, and the reports checked against them, stay put.
+SALES_ANCHOR = time(16, 0)
 
 # How registrations on paid webinars end, by share. Stripe's test cards by country
 # (docs.stripe.com/testing#international-cards): mostly domestic, some from abroad.
@@ -138,14 +158,27 @@ def _key(*parts: object) -> str:
     return f"demo-{SEED}-{digest}"
 
 
+def _sales_anchor(number: int, today: datetime) -> datetime:
+    """What the registrations of webinar `number` are dated against (see SALES_ANCHOR)."""
+    day = (today + WEBINARS[number - 1][4] * DAY).date()
+    return datetime.combine(day, SALES_ANCHOR, tzinfo=UTC)
+
+
+def _planned(day: date, zone: str, minutes: int) -> Session:
+    """A session at the zone's usual start that day (the same on its clocks each week,
+    whatever daylight saving does), stored in UTC."""
+    return Session(time_zones.to_utc(day, LOCAL_START[zone], zone), minutes)
+
+
 def demo_webinars(today: datetime) -> list[Webinar]:
     webinars = []
     for number, (title, organizer, currency, price, offset, language) in enumerate(WEBINARS, 1):
-        first = (today + offset * DAY).replace(hour=16, minute=0, second=0, microsecond=0)
+        zone = TIME_ZONES[currency]
+        day = (today + offset * DAY).date()
         sessions = (
-            (Session(first, 90),)
+            (_planned(day, zone, 90),)
             if number % 3
-            else (Session(first, 60), Session(first + 7 * DAY, 60))
+            else (_planned(day, zone, 60), _planned(day + 7 * DAY, zone, 60))
         )
         webinars.append(
             Webinar(
@@ -158,6 +191,7 @@ def demo_webinars(today: datetime) -> list[Webinar]:
                 price_currency=currency,
                 sessions=sessions,
                 join_url=f"https://meet.example.org/{DEMO_PREFIX}{number:02d}",
+                time_zone=zone,
             )
         )
     return webinars
@@ -193,10 +227,11 @@ def seed_demo(
     registrations: list[Registration] = []
     total = len(webinars) * REGISTRATIONS_PER_WEBINAR
     for webinar in webinars:
-        language = WEBINARS[int(webinar.webinar_id[-2:]) - 1][5]
-        first_session = webinar.sessions[0].starts_at
-        window_end = min(first_session - DAY, now - timedelta(minutes=5))
-        window_start = max(now - 182 * DAY, first_session - 60 * DAY)
+        number = int(webinar.webinar_id[-2:])
+        language = WEBINARS[number - 1][5]
+        anchor = _sales_anchor(number, now)
+        window_end = min(anchor - DAY, now - timedelta(minutes=5))
+        window_start = max(now - 182 * DAY, anchor - 60 * DAY)
         for index in range(REGISTRATIONS_PER_WEBINAR):
             faker = fakers["fr" if language == "fr" or rng.random() < 0.3 else "en"]
             name = faker.name()
@@ -204,7 +239,7 @@ def seed_demo(
             registered_at = window_start + (window_end - window_start) * rng.random()
             registrant_id = f"reg_{_key(webinar.webinar_id, index)[-16:]}"
             status, intent_id = "registered", None
-            story = STORIES.get((int(webinar.webinar_id[-2:]), index))
+            story = STORIES.get((number, index))
             if story and not webinar.is_free:
                 status, intent_id = _tell(
                     client, settings, story, webinar, registrant_id, name, email, registered_at

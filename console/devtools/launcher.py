@@ -136,9 +136,9 @@ def _from_the_project() -> None:
     os.chdir(PROJECT)
 
 
-def _refuse_taken_ports(console_port: int, stripe_port: int) -> str | None:
-    options = {console_port: "--port", stripe_port: "--stripe-port"}
-    taken = taken_ports(console_port, stripe_port)
+def _refuse_taken_ports(console_port: int, stripe_port: int, public_port: int) -> str | None:
+    options = {console_port: "--port", stripe_port: "--stripe-port", public_port: "--public-port"}
+    taken = taken_ports(console_port, public_port, stripe_port)
     if not taken:
         return None
     port = taken[0]
@@ -149,8 +149,27 @@ def _refuse_taken_ports(console_port: int, stripe_port: int) -> str | None:
     )
 
 
-def run_console(console_port: int = 8501, stripe_port: int = 12111) -> int:
-    refused = _refuse_taken_ports(console_port, stripe_port)
+def _serve(env: dict, port: int, *options: str) -> subprocess.Popen:
+    return _start(
+        [
+            sys.executable,
+            "-m",
+            "console.ui.serve",
+            *options,
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+        ],
+        env,
+    )
+
+
+def run_console(
+    console_port: int = 8501, stripe_port: int = 12111, public_port: int | None = None
+) -> int:
+    public_port = public_port or console_port + 1
+    refused = _refuse_taken_ports(console_port, stripe_port, public_port)
     if refused:
         print(f"make run stopped: {refused}", file=sys.stderr)
         return 1
@@ -162,6 +181,9 @@ def run_console(console_port: int = 8501, stripe_port: int = 12111) -> int:
         "STRIPE_API_KEY": LOCAL_TEST_KEY,
         "STRIPE_API_BASE": stripe_base,
         "STRIPE_PUBLISHABLE_KEY": LOCAL_PUBLISHABLE_KEY,
+        # The console links to the public site it starts, unless told its outside address.
+        "CONSOLE_PUBLIC_URL": os.environ.get("CONSOLE_PUBLIC_URL")
+        or f"http://127.0.0.1:{public_port}",
     }
     # The local Stripe's data lives beside the database, so a second run reuses both.
     stripe_store = database_path().parent / "stripe-local.store"
@@ -189,27 +211,21 @@ def run_console(console_port: int = 8501, stripe_port: int = 12111) -> int:
         _step(env, children, "demo")
         print("3/4 syncing Stripe into DuckDB", flush=True)
         _step(env, children, "sync")
-        print("4/4 starting the console", flush=True)
-        streamlit = _start(
-            [
-                sys.executable,
-                "-m",
-                "console.ui.serve",
-                "--server.address",
-                "127.0.0.1",
-                "--server.port",
-                str(console_port),
-            ],
-            env,
-        )
+        print("4/4 starting the console and the public registration site", flush=True)
+        streamlit = _serve(env, console_port)
         children.append(streamlit)
+        public = _serve(env, public_port, "--public")
+        children.append(public)
         _wait_until_up(f"http://127.0.0.1:{console_port}/_stcore/health", streamlit, 60)
+        _wait_until_up(f"http://127.0.0.1:{public_port}/_stcore/health", public, 60)
         print(
             f"\nThe console is running: http://127.0.0.1:{console_port}\n"
-            "Press Ctrl-C to stop it and the local Stripe.",
+            f"The public registration site: {env['CONSOLE_PUBLIC_URL']}\n"
+            "Press Ctrl-C to stop them and the local Stripe.",
             flush=True,
         )
-        streamlit.wait()
+        while streamlit.poll() is None and public.poll() is None:
+            time.sleep(0.5)
         return 0
     except RuntimeError as problem:
         print(f"make run stopped: {problem}", file=sys.stderr)

@@ -58,3 +58,14 @@ class Registration:
     seat_held_until: datetime | None = None  # a payment under way holds a seat until then
     language: str = "en"  # the language they registered in: their e-mails are in it
     return_token: str | None = None  # the secret in the link back to their confirmation
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a registrant paid, as Stripe recorded it: their confirmation is the receipt."""
+
+    amount: int  # minor units of `currency`
+    currency: str
+    paid_at: datetime
+    card_brand: str | None = None  # "visa", "mastercard", … as Stripe names them
+    card_last4: str | None = None

@@ -7,6 +7,7 @@ Parsing what a person typed and formatting for a person happen here, at the edge
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import NamedTuple
 
 from babel.numbers import format_currency
 
@@ -63,8 +64,37 @@ MINIMUM_CHARGE = {
 MAXIMUM_CHARGE = 99_999_999
 
 
+def N_(message: str) -> str:
+    """Marks `message` for the catalog: the domain speaks no language, the layers above
+    translate its words (formatting/presentation.py, `refusal_text`)."""
+    return message
+
+
+class Money(NamedTuple):
+    """An amount in a message, written where the message is read, as its language does."""
+
+    amount: int  # minor units
+    currency: str
+
+    def __str__(self) -> str:
+        return format_money(self.amount, self.currency)
+
+
 class MoneyError(ValueError):
-    """An amount a person typed that Stripe would refuse; the message says what works."""
+    """An amount a person typed that Stripe would refuse; the message says what works.
+
+    `message` is its English text with {placeholders} and `values` fill them (amounts as
+    Money): the layers that speak to people say it in their language
+    (presentation.refusal_text)."""
+
+    def __init__(self, message: str, **values: object):
+        self.message = message
+        self.values = values
+        shown = {name: str(value) for name, value in values.items()}
+        super().__init__(message.format(**shown) if shown else message)
+
+
+NOT_AN_AMOUNT = N_("“{text}” is not an amount. Type a number such as 49 or 49.90.")
 
 
 def exponent(currency: str) -> int:
@@ -94,7 +124,9 @@ def check_currency(currency: str) -> str:
     if code not in SUPPORTED:
         known = ", ".join(sorted(SUPPORTED))
         raise MoneyError(
-            f"“{currency}” is not a currency this console can charge in. Use one of: {known}."
+            N_("“{currency}” is not a currency this console can charge in. Use one of: {known}."),
+            currency=currency,
+            known=known,
         )
     return code
 
@@ -118,16 +150,21 @@ def parse_minor_units(text: str, currency: str) -> int:
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise MoneyError(f"“{text}” is not an amount. Type a number such as 49 or 49.90.") from None
+        raise MoneyError(NOT_AN_AMOUNT, text=text) from None
     if not value.is_finite():
-        raise MoneyError(f"“{text}” is not an amount. Type a number such as 49 or 49.90.")
+        raise MoneyError(NOT_AN_AMOUNT, text=text)
     if value < 0:
-        raise MoneyError("An amount cannot be negative. To make a webinar free, choose “Free”.")
+        raise MoneyError(N_("An amount cannot be negative. To make a webinar free, choose “Free”."))
     digits = exponent(code)
     if -value.as_tuple().exponent > digits and value != value.quantize(Decimal(1).scaleb(-digits)):
         if digits == 0:
-            raise MoneyError(f"{code.upper()} has no decimals: type a whole number such as 5000.")
-        raise MoneyError(f"{code.upper()} takes at most {digits} decimals.")
+            raise MoneyError(
+                N_("{currency} has no decimals: type a whole number such as 5000."),
+                currency=code.upper(),
+            )
+        raise MoneyError(
+            N_("{currency} takes at most {digits} decimals."), currency=code.upper(), digits=digits
+        )
     return int(value.scaleb(digits))
 
 
@@ -137,23 +174,35 @@ def check_chargeable(amount: int, currency: str) -> None:
     if code in THREE_DECIMAL and amount % 10:
         lower = amount - amount % 10
         raise MoneyError(
-            f"For {code.upper()} card payments Stripe needs the last of the three decimals "
-            f"to be 0: try {format_money(lower, code)} or {format_money(lower + 10, code)}."
+            N_(
+                "For {currency} card payments Stripe needs the last of the three decimals "
+                "to be 0: try {lower} or {higher}."
+            ),
+            currency=code.upper(),
+            lower=Money(lower, code),
+            higher=Money(lower + 10, code),
         )
     minimum = MINIMUM_CHARGE[code]
     if amount < minimum:
         raise MoneyError(
-            f"Stripe's minimum charge in {code.upper()} is {format_money(minimum, code)}. "
-            "Set at least that, or make the webinar free."
+            N_(
+                "Stripe's minimum charge in {currency} is {minimum}. "
+                "Set at least that, or make the webinar free."
+            ),
+            currency=code.upper(),
+            minimum=Money(minimum, code),
         )
     if amount > MAXIMUM_CHARGE:
         raise MoneyError(
-            f"Stripe's maximum charge in {code.upper()} is {format_money(MAXIMUM_CHARGE, code)}."
+            N_("Stripe's maximum charge in {currency} is {maximum}."),
+            currency=code.upper(),
+            maximum=Money(MAXIMUM_CHARGE, code),
         )
 
 
 def format_money(amount: int, currency: str, locale: str = "en") -> str:
-    """4900 usd -> $49.00 (en) or 49,00 $US (fr); 5000 jpy -> ¥5,000."""
+    """4900 usd -> $49.00 (en) or 49,00 $US (fr); 5000 jpy -> ¥5,000. The domain knows no
+    language: callers pass theirs (formatting's and services' callers read i18n's)."""
     code = currency.upper()
     digits = exponent(currency)
     pattern = None

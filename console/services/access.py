@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from babel.lists import format_list
+
+from console.formatting import i18n
+from console.formatting.i18n import N_, _
+
 ADMIN, ORGANIZER, FINANCE = "admin", "organizer", "finance"
 ROLES = (ADMIN, ORGANIZER, FINANCE)
+# The roles as people read them (the codes stay in settings, the audit log and the CLI).
+ROLE_NAMES = {ADMIN: N_("admin"), ORGANIZER: N_("organizer"), FINANCE: N_("finance")}
 
 
 class PermissionDenied(PermissionError):
@@ -22,11 +29,23 @@ class Actor:
         return self.role == ADMIN
 
 
+def role_name(role: str) -> str:
+    """A role in the current language (an unknown one as it is written)."""
+    return _(ROLE_NAMES[role]) if role in ROLE_NAMES else role
+
+
 def require(actor: Actor, *roles: str) -> None:
     if actor.role not in roles:
         raise PermissionDenied(
-            f"{actor.email} ({actor.role}) may not do this; it needs the role "
-            f"{' or '.join(roles)}. Ask an admin."
+            _(
+                "{email} ({role}) may not do this; it needs the role {roles}. Ask an admin.",
+                email=actor.email,
+                role=role_name(actor.role),
+                # "admin or finance" / "admin ou finance", as the language lists choices.
+                roles=format_list(
+                    [role_name(role) for role in roles], style="or", locale=i18n.language()
+                ),
+            )
         )
 
 
@@ -34,7 +53,7 @@ def require_webinar_owner(actor: Actor, organizer_email: str) -> None:
     """Admins manage every webinar; organizers only their own."""
     require(actor, ADMIN, ORGANIZER)
     if actor.role == ORGANIZER and actor.email.lower() != organizer_email.lower():
-        raise PermissionDenied(f"{actor.email} may manage only their own webinars.")
+        raise PermissionDenied(_("{email} may manage only their own webinars.", email=actor.email))
 
 
 def organizer_scope(actor: Actor) -> str | None:

@@ -18,6 +18,7 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
 from console.domain.email_address import normalized_email
+from console.formatting.i18n import _, ngettext
 from console.services import audit
 from console.services.access import ADMIN, ROLES, Actor, require
 from console.settings import _secrets, setting
@@ -65,10 +66,10 @@ def add_user(email: str, role: str, password: str, by: str = "console users add"
     """Create or update a local account (the password is stored only as an argon2 hash)."""
     email = email.strip().lower()
     if role not in ROLES:
-        raise ValueError(f"The role must be one of {', '.join(ROLES)}.")
+        raise ValueError(_("The role must be one of {roles}.", roles=", ".join(ROLES)))
     email = normalized_email(email)  # EmailAddressInvalid is a ValueError
     if len(password) < MIN_PASSWORD:
-        raise ValueError(f"Choose a password of at least {MIN_PASSWORD} characters.")
+        raise ValueError(_("Choose a password of at least {count} characters.", count=MIN_PASSWORD))
     users = _load_users()
     before = users.get(email, {}).get("role")
     users[email] = {"role": role, "password_hash": hash_password(password)}
@@ -129,8 +130,13 @@ def sign_in(email: str, password: str) -> Actor:
     if locked_until is not None and locked_until > datetime.now(UTC):
         minutes = int((locked_until - datetime.now(UTC)).total_seconds() // 60) + 1
         raise SignInRefused(
-            f"Too many failed sign-ins: this account is locked for {minutes} "
-            "more minute(s). Try again later, or ask an admin."
+            ngettext(
+                "Too many failed sign-ins: this account is locked for {count} more minute. "
+                "Try again later, or ask an admin.",
+                "Too many failed sign-ins: this account is locked for {count} more minutes. "
+                "Try again later, or ask an admin.",
+                minutes,
+            )
         )
     user = _load_users().get(email)
     try:
@@ -141,14 +147,19 @@ def sign_in(email: str, password: str) -> Actor:
         _slow_down(min(3.0, SLOWDOWN_SECONDS_PER_FAILURE * (failures + 1)))
         _record_failure(email, failures + 1)
         left = LOCK_AFTER_FAILURES - failures - 1
-        raise SignInRefused(
-            "Wrong e-mail or password."
-            + (
-                f" {left} attempt(s) left before a {LOCK_MINUTES}-minute lock."
-                if left > 0
-                else f" The account is locked for {LOCK_MINUTES} minutes."
+        if left > 0:
+            said = ngettext(
+                "Wrong e-mail or password. {count} attempt left before a {minutes}-minute lock.",
+                "Wrong e-mail or password. {count} attempts left before a {minutes}-minute lock.",
+                left,
+                minutes=LOCK_MINUTES,
             )
-        ) from None
+        else:
+            said = _(
+                "Wrong e-mail or password. The account is locked for {minutes} minutes.",
+                minutes=LOCK_MINUTES,
+            )
+        raise SignInRefused(said) from None
     if failures:
         sign_ins.clear_failures(email)
     return Actor(email, user["role"])

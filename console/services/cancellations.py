@@ -18,6 +18,7 @@ import pandas as pd
 
 from console.domain.catalog import RegistrationStatus
 from console.formatting.csv_export import to_csv_bytes
+from console.formatting.i18n import N_, _
 from console.mail import mailer, notifications
 from console.services import audit, refunds
 from console.services.access import Actor, require_webinar_owner
@@ -26,6 +27,17 @@ from console.store import cancellation_jobs, catalog, db, refund_requests, rollu
 from console.stripe_api import gateway, sync_rate
 
 REQUESTS_PER_REFUND = 2  # the check at Stripe, then the refund
+# The summary's CSV headings, for people (its rows stay as stored).
+SUMMARY_HEADINGS = {
+    "name": N_("Name"),
+    "email": N_("E-mail"),
+    "charge_id": N_("Stripe charge"),
+    "currency": N_("Currency"),
+    "amount_refunded": N_("Refunded"),
+    "outcome": N_("Outcome"),
+    "detail": N_("Detail"),
+    "stripe_refund_id": N_("Stripe refund"),
+}
 
 
 @dataclass
@@ -65,7 +77,7 @@ def start_cancellation(
 def _owned_webinar(actor: Actor, webinar_id: str):
     webinar = catalog.load_webinar(webinar_id)
     if webinar is None:
-        raise LookupError(f"There is no webinar {webinar_id}.")
+        raise LookupError(_("There is no webinar {webinar_id}.", webinar_id=webinar_id))
     require_webinar_owner(actor, webinar.organizer_email)
     return webinar
 
@@ -79,7 +91,7 @@ def unfinished_job(actor: Actor, webinar_id: str) -> str | None:
 def _job(job_id: str) -> tuple[str, str | None]:
     row = cancellation_jobs.load_job(job_id)
     if row is None:
-        raise LookupError(f"There is no cancellation job {job_id}.")
+        raise LookupError(_("There is no cancellation job {job_id}.", job_id=job_id))
     return row
 
 
@@ -156,7 +168,7 @@ def _refund_one(
     key = charge["charge_id"]
     common = (charge["name"], charge["email"], key, charge["currency"])
     if charge["amount_refunded"] >= charge["amount_paid"]:
-        _save_item(job_id, key, *common, 0, "skipped_already_refunded", "refunded before", None)
+        _save_item(job_id, key, *common, 0, "skipped_already_refunded", _("refunded before"), None)
         progress.skipped += 1
         return
     request_id = f"{job_id}-{key}"
@@ -256,4 +268,7 @@ def job_summary(actor: Actor, job_id: str) -> pd.DataFrame:
 
 
 def job_summary_csv(actor: Actor, job_id: str) -> bytes:
-    return to_csv_bytes(job_summary(actor, job_id))
+    """The summary for a spreadsheet, its headings in the current language."""
+    summary = job_summary(actor, job_id)
+    headings = {column: _(heading) for column, heading in SUMMARY_HEADINGS.items()}
+    return to_csv_bytes(summary.rename(columns=headings))

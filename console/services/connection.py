@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from console.formatting import i18n
+from console.formatting.i18n import N_, _
 from console.mail import mailer
 from console.services import audit
 from console.services.access import ADMIN, ORGANIZER, Actor, require
@@ -12,14 +14,14 @@ from console.settings import StripeSettings, stripe_settings
 from console.store import db
 from console.stripe_api import gateway, sync
 
-# What a restricted key needs, as named in the Stripe dashboard, and why.
+# What a restricted key needs, as named in the Stripe dashboard, and why (said with `_()`).
 RESTRICTED_KEY_PERMISSIONS = (
-    ("Charges and Refunds", "Write", "read payments; issue refunds from the console"),
-    ("PaymentIntents", "Write", "take registration payments"),
-    ("Balance", "Read", "reconciliation against the balance"),
-    ("Balance transaction sources / Balance transactions", "Read", "fees and net"),
-    ("Events", "Read", "incremental sync"),
-    ("Account", "Read", "verification state on this page"),
+    ("Charges and Refunds", "Write", N_("read payments; issue refunds from the console")),
+    ("PaymentIntents", "Write", N_("take registration payments")),
+    ("Balance", "Read", N_("reconciliation against the balance")),
+    ("Balance transaction sources / Balance transactions", "Read", N_("fees and net")),
+    ("Events", "Read", N_("incremental sync")),
+    ("Account", "Read", N_("verification state on this page")),
 )
 
 
@@ -80,7 +82,8 @@ def check_connection(actor: Actor, settings: StripeSettings | None = None) -> Ac
     """Ask Stripe about the key's account now. Raises StripeNotConfigured or StripeProblem."""
     require(actor, ADMIN)
     settings = settings or stripe_settings()
-    outcome: dict = {"key": settings.key_hint}
+    with i18n.speaking(i18n.DEFAULT):  # the audit log is kept in one language
+        outcome: dict = {"key": settings.key_hint}
     try:
         account = _account(settings)
         outcome |= {"account": account.account_id, "verified": account.verified}
@@ -100,16 +103,31 @@ def require_verified_account(actor: Actor, settings: StripeSettings | None = Non
         account = _account(settings or stripe_settings())
     except gateway.StripeNotConfigured:
         raise NotVerified(
-            "No Stripe account is connected, so no webinar can charge yet. An admin connects "
-            "one on the Stripe connection page; until then webinars stay free."
+            _(
+                "No Stripe account is connected, so no webinar can charge yet. An admin "
+                "connects one on the Stripe connection page; until then webinars stay free."
+            )
         ) from None
-    if not account.verified:
-        missing = ", ".join(account.currently_due) or "details in the Stripe dashboard"
+    if account.verified:
+        return account
+    if not account.currently_due:
         raise NotVerified(
-            f"The Stripe account {account.name} is not verified yet, so it cannot charge. "
-            f"Stripe still needs: {missing}. Finish verification in the Stripe dashboard."
+            _(
+                "The Stripe account {name} is not verified yet, so it cannot charge. Stripe "
+                "still needs: details in the Stripe dashboard. Finish verification in the "
+                "Stripe dashboard.",
+                name=account.name,
+            )
         )
-    return account
+    raise NotVerified(
+        _(
+            "The Stripe account {name} is not verified yet, so it cannot charge. Stripe still "
+            "needs: {missing}. Finish verification in the Stripe dashboard.",
+            name=account.name,
+            # Stripe's names of what is due (external_account, …): as Stripe writes them.
+            missing=", ".join(account.currently_due),
+        )
+    )
 
 
 def failed_mail(actor: Actor) -> list[tuple]:

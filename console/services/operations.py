@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from console.formatting.i18n import _
 from console.services import audit, refunds, registration
 from console.services.access import ADMIN, FINANCE, Actor, require
 from console.store import db
@@ -25,7 +26,7 @@ def settle_open_refunds() -> list[str]:
         refunds.recover(refunds.SYNC_ACTOR)
         refunds.follow_pending(refunds.SYNC_ACTOR)
     except StripeProblem as problem:
-        return [f"Open refunds were not checked: {problem}"]
+        return [_("Open refunds were not checked: {problem}", problem=problem)]
     return []
 
 
@@ -34,7 +35,7 @@ def release_expired_holds() -> list[str]:
     try:
         registration.release_expired_holds()
     except StripeProblem as problem:
-        return [f"Expired seat holds were not released: {problem}"]
+        return [_("Expired seat holds were not released: {problem}", problem=problem)]
     return []
 
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from console.domain.card_pricing import card_fee
-from console.domain.money import check_chargeable, check_currency, parse_amount
+from console.domain.money import MoneyError, check_chargeable, check_currency, parse_amount
+from console.formatting.presentation import refusal_text
 from console.services import audit
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, require, require_webinar_owner
 from console.services.connection import require_verified_account
@@ -34,9 +35,13 @@ class PriceChange:
 
 
 def preview_price(amount_text: str, currency: str) -> PricePreview:
-    """What a registrant pays and roughly what the organizer keeps. Raises MoneyError."""
-    code = check_currency(currency)
-    amount = parse_amount(amount_text, code)
+    """What a registrant pays and roughly what the organizer keeps. Raises MoneyError, in
+    the language of the work at hand."""
+    try:
+        code = check_currency(currency)
+        amount = parse_amount(amount_text, code)
+    except MoneyError as problem:
+        raise MoneyError(refusal_text(problem)) from None
     fee = card_fee(amount, code)
     return PricePreview(amount, code, fee, amount - fee)
 
@@ -63,7 +68,10 @@ def save_price(actor: Actor, change: PriceChange, settings: StripeSettings | Non
     if change.new_amount is not None:
         require_verified_account(actor, settings)
         # Re-check the rules, in case the change was built elsewhere.
-        check_chargeable(change.new_amount, change.new_currency or "")
+        try:
+            check_chargeable(change.new_amount, change.new_currency or "")
+        except MoneyError as problem:
+            raise MoneyError(refusal_text(problem)) from None
     with db.connect(write=True) as con:
         catalog.set_price(con, change.webinar_id, change.new_amount, change.new_currency)
         price_changes.record_change(

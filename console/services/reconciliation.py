@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from console.formatting.i18n import _
 from console.services.access import ADMIN, FINANCE, Actor, require
 from console.settings import StripeSettings, stripe_settings
 from console.store import db
@@ -56,9 +57,9 @@ def _differences(
                 {
                     "kind": kind,
                     "id": object_id,
-                    "field": "missing in console",
+                    "field": _("missing in console"),
                     "console": None,
-                    "stripe": "present",
+                    "stripe": _("present"),
                 }
             )
         elif stripe is None:
@@ -66,8 +67,8 @@ def _differences(
                 {
                     "kind": kind,
                     "id": object_id,
-                    "field": "missing at Stripe",
-                    "console": "present",
+                    "field": _("missing at Stripe"),
+                    "console": _("present"),
                     "stripe": None,
                 }
             )

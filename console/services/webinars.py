@@ -1,4 +1,8 @@
-"""Webinars: create, edit, cancel, import from CSV, list with status, price and revenue."""
+"""Webinars: create, edit, cancel, import from CSV, list with status, price and revenue.
+
+Sessions are planned on the clocks of the webinar's time zone and stored in UTC
+(domain/time_zones.py decides the daylight-saving cases).
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,19 @@ import csv
 import io
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import date, datetime, time
 
 import pandas as pd
+from babel.dates import format_date
 
+from console.domain import time_zones
 from console.domain.catalog import SEATED, Session, Webinar
 from console.domain.email_address import EmailAddressInvalid, normalized_email
 from console.domain.money import MoneyError
+from console.formatting.i18n import _, language
+from console.formatting.presentation import refusal_text
 from console.services import audit
 from console.services.access import (
     ADMIN,
@@ -28,10 +37,13 @@ from console.services.access import (
 from console.store import catalog, db
 
 MAX_TITLE = 200
+MAX_MINUTES = 24 * 60
 SESSION_LINE = re.compile(
-    r"^\s*(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})\s*(?:UTC|Z)?\s*[,;/]\s*(\d+)\s*$"
+    r"^\s*(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})\s*(UTC|Z)?\s*[,;/]\s*(\d+)\s*$"
 )
 CSV_COLUMNS = ("title", "organizer_email", "sessions", "capacity", "description")
+# Optional too: a row's sessions are on the clocks of its IANA zone (UTC when empty).
+CSV_TIME_ZONE = "time_zone"
 
 
 class WebinarInvalid(ValueError):
@@ -43,15 +55,33 @@ class WebinarInvalid(ValueError):
 
 
 @dataclass(frozen=True)
+class SessionDraft:
+    """One session as the form's pickers give it: a day and a start time on the clocks of
+    the webinar's time zone, and minutes; what is not picked yet is None."""
+
+    day: date | None
+    start: time | None
+    minutes: int | None = None
+
+    @property
+    def is_blank(self) -> bool:
+        """Neither a day nor a time: a row left as it came (its minutes are prefilled)."""
+        return self.day is None and self.start is None
+
+
+@dataclass(frozen=True)
 class WebinarDraft:
     """A webinar as a person typed it."""
 
     title: str
     organizer_email: str
-    sessions: str  # one per line: "2026-12-01 16:00, 90" (UTC, minutes)
+    # Picked sessions, or typed lines "2026-12-01 16:00, 90" (minutes); both on the clocks
+    # of time_zone, but a line that ends its time with "UTC" or "Z" is in UTC.
+    sessions: str | Sequence[SessionDraft]
     capacity: str = ""
     description: str = ""
     join_url: str = ""
+    time_zone: str = time_zones.UTC_ZONE
 
 
 @dataclass(frozen=True)
@@ -60,63 +90,144 @@ class ImportResult:
     problems: list[str] = field(default_factory=list)  # "row 3: …"; any problem: nothing saved
 
 
-def parse_sessions(text: str) -> tuple[Session, ...]:
+def parse_sessions(
+    sessions: str | Sequence[SessionDraft], time_zone: str = time_zones.UTC_ZONE
+) -> tuple[Session, ...]:
+    """The sessions in UTC, earliest first, from picked rows or typed lines on the clocks of
+    `time_zone`; WebinarInvalid names every session that is wrong."""
+    if isinstance(sessions, str):
+        found, problems = _typed_sessions(sessions, time_zone)
+        if not found and not problems:
+            problems.append(_("Add at least one session: “YYYY-MM-DD HH:MM, minutes”."))
+    else:
+        found, problems = _picked_sessions(sessions, time_zone)
+        if not found and not problems:
+            problems.append(_("Add at least one session: a date, a start time and minutes."))
+    if problems:
+        raise WebinarInvalid(problems)
+    return tuple(sorted(found, key=lambda s: s.starts_at))
+
+
+def _typed_sessions(text: str, time_zone: str) -> tuple[list[Session], list[str]]:
     sessions, problems = [], []
     for number, line in enumerate(filter(str.strip, (text or "").splitlines()), start=1):
         match = SESSION_LINE.match(line)
         if not match:
             problems.append(
-                f"Session {number} (“{line.strip()}”) is not “YYYY-MM-DD HH:MM, minutes”, "
-                "for example “2026-12-01 16:00, 90” (UTC)."
+                _(
+                    "Session {number} (“{line}”) is not “YYYY-MM-DD HH:MM, minutes”, "
+                    "for example “2026-12-01 16:00, 90”.",
+                    number=number,
+                    line=line.strip(),
+                )
             )
             continue
-        day, clock, minutes = match.groups()
+        day, clock, in_utc, minutes = match.groups()
         try:
-            starts = datetime.fromisoformat(f"{day}T{int(clock[:-3]):02d}:{clock[-2:]}").replace(
-                tzinfo=UTC
-            )
+            starts = datetime.fromisoformat(f"{day}T{int(clock[:-3]):02d}:{clock[-2:]}")
         except ValueError:
-            problems.append(f"Session {number}: {day} {clock} is not a real date and time.")
+            problems.append(
+                _(
+                    "Session {number}: {day} {clock} is not a real date and time.",
+                    number=number,
+                    day=day,
+                    clock=clock,
+                )
+            )
             continue
-        if not 1 <= int(minutes) <= 24 * 60:
-            problems.append(f"Session {number}: a duration is between 1 and 1440 minutes.")
-            continue
-        sessions.append(Session(starts, int(minutes)))
-    if not sessions and not problems:
-        problems.append("Add at least one session: “YYYY-MM-DD HH:MM, minutes” (UTC).")
-    if problems:
-        raise WebinarInvalid(problems)
-    return tuple(sorted(sessions, key=lambda s: s.starts_at))
+        zone = time_zones.UTC_ZONE if in_utc else time_zone
+        session = _session(number, starts.date(), starts.time(), int(minutes), zone, problems)
+        if session:
+            sessions.append(session)
+    return sessions, problems
+
+
+def _picked_sessions(
+    rows: Sequence[SessionDraft], time_zone: str
+) -> tuple[list[Session], list[str]]:
+    sessions, problems = [], []
+    for number, row in enumerate((r for r in rows if not r.is_blank), start=1):
+        missing = len(problems)
+        if row.day is None:
+            problems.append(_("Session {number}: choose a date.", number=number))
+        if row.start is None:
+            problems.append(_("Session {number}: choose a start time.", number=number))
+        if row.minutes is None:
+            problems.append(_("Session {number}: give its length in minutes.", number=number))
+        if len(problems) == missing:
+            session = _session(number, row.day, row.start, row.minutes, time_zone, problems)
+            if session:
+                sessions.append(session)
+    return sessions, problems
+
+
+def _session(
+    number: int, day: date, start: time, minutes: int, zone: str, problems: list[str]
+) -> Session | None:
+    """The session planned at `day` `start` on the clocks of `zone`, or None after saying
+    what is wrong with it in `problems`."""
+    if not 1 <= minutes <= MAX_MINUTES:
+        problems.append(
+            _("Session {number}: a duration is between 1 and 1440 minutes.", number=number)
+        )
+        return None
+    try:
+        starts_at = time_zones.to_utc(day, start, zone)
+    except time_zones.NonexistentLocalTime as skipped:
+        problems.append(
+            _(
+                "Session {number}: {clock} does not exist on {day} in {zone}, because the "
+                "clocks go forward that night. Choose another time, such as {later}.",
+                number=number,
+                clock=f"{start:%H:%M}",
+                day=format_date(day, "full", locale=language()),
+                zone=zone,
+                later=f"{skipped.first_after:%H:%M}",
+            )
+        )
+        return None
+    return Session(starts_at, minutes)
 
 
 def _checked(draft: WebinarDraft, webinar_id: str, keep: Webinar | None = None) -> Webinar:
     problems = []
     title = draft.title.strip()
     if not title:
-        problems.append("Give the webinar a title.")
+        problems.append(_("Give the webinar a title."))
     elif len(title) > MAX_TITLE:
-        problems.append(f"A title has at most {MAX_TITLE} characters.")
+        problems.append(_("A title has at most {limit} characters.", limit=MAX_TITLE))
     try:
         organizer = normalized_email(draft.organizer_email)
     except EmailAddressInvalid as invalid:
         organizer = ""
-        problems.append(
-            f"“{invalid.address}” is not an e-mail address for the organizer. {invalid.reason}"
-        )
+        problems.append(_("Organizer e-mail: {problem}", problem=refusal_text(invalid)))
     capacity = None
     if draft.capacity.strip():
         if not draft.capacity.strip().isdigit() or int(draft.capacity) < 1:
-            problems.append("Capacity is a whole number of seats, 1 or more (or leave it empty).")
+            problems.append(
+                _("Capacity is a whole number of seats, 1 or more (or leave it empty).")
+            )
         else:
             capacity = int(draft.capacity)
     try:
-        sessions = parse_sessions(draft.sessions)
+        zone = time_zones.checked_zone(draft.time_zone)
+    except time_zones.UnknownTimeZone as unknown:
+        zone = time_zones.UTC_ZONE  # only to check the sessions' other details
+        problems.append(
+            _(
+                "“{zone}” is not a time zone. Choose one from the list, or write its IANA "
+                "name, such as Europe/Paris or America/New_York.",
+                zone=unknown.name,
+            )
+        )
+    try:
+        sessions = parse_sessions(draft.sessions, zone)
     except WebinarInvalid as invalid:
         problems += invalid.problems
         sessions = ()
     join_url = draft.join_url.strip() or None
     if join_url and not join_url.startswith(("https://", "http://")):
-        problems.append("The join link must start with https:// (or leave it empty).")
+        problems.append(_("The join link must start with https:// (or leave it empty)."))
     if problems:
         raise WebinarInvalid(problems)
     return Webinar(
@@ -130,6 +241,7 @@ def _checked(draft: WebinarDraft, webinar_id: str, keep: Webinar | None = None) 
         price_currency=keep.price_currency if keep else None,
         sessions=sessions,
         join_url=join_url,
+        time_zone=zone,
     )
 
 
@@ -170,6 +282,7 @@ def _audited(webinar: Webinar) -> dict:
         "capacity": webinar.capacity,
         "description": webinar.description,
         "join_url": webinar.join_url,
+        "time_zone": webinar.time_zone,
         "sessions": [(str(s.starts_at), s.duration_minutes) for s in webinar.sessions],
     }
 
@@ -178,7 +291,7 @@ def get_webinar(actor: Actor, webinar_id: str) -> Webinar:
     require(actor, ADMIN, ORGANIZER, FINANCE)
     webinar = catalog.load_webinar(webinar_id)
     if webinar is None:
-        raise LookupError(f"There is no webinar {webinar_id}.")
+        raise LookupError(_("There is no webinar {webinar_id}.", webinar_id=webinar_id))
     if actor.role == ORGANIZER:
         require_webinar_owner(actor, webinar.organizer_email)
     return webinar
@@ -193,12 +306,13 @@ def update_webinar(actor: Actor, webinar_id: str, draft: WebinarDraft) -> None:
 
 
 def import_webinars_csv(actor: Actor, content: bytes) -> ImportResult:
-    """Check every row; save all of them, or none if any row is wrong."""
+    """Check every row; save all of them, or none if any row is wrong. A row's sessions are
+    on the clocks of its `time_zone` column (an IANA name; UTC when empty or absent)."""
     require(actor, ADMIN, ORGANIZER)
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return ImportResult(problems=["The file is not UTF-8 text. Save it as CSV (UTF-8)."])
+        return ImportResult(problems=[_("The file is not UTF-8 text. Save it as CSV (UTF-8).")])
     reader = csv.DictReader(io.StringIO(text))
     missing = [
         c for c in CSV_COLUMNS[:3] if c not in (reader.fieldnames or [])
@@ -206,8 +320,11 @@ def import_webinars_csv(actor: Actor, content: bytes) -> ImportResult:
     if missing:
         return ImportResult(
             problems=[
-                f"The header needs the columns {', '.join(CSV_COLUMNS)}; "
-                f"missing: {', '.join(missing)}."
+                _(
+                    "The header needs the columns {columns}; missing: {missing}.",
+                    columns=", ".join(CSV_COLUMNS),
+                    missing=", ".join(missing),
+                )
             ]
         )
     webinars, problems = [], []
@@ -220,6 +337,7 @@ def import_webinars_csv(actor: Actor, content: bytes) -> ImportResult:
                     sessions=(row.get("sessions") or "").replace(";", "\n"),
                     capacity=row.get("capacity") or "",
                     description=row.get("description") or "",
+                    time_zone=(row.get(CSV_TIME_ZONE) or "").strip() or time_zones.UTC_ZONE,
                 ),
                 _new_id(),
             )
@@ -228,16 +346,19 @@ def import_webinars_csv(actor: Actor, content: bytes) -> ImportResult:
             if price_text or currency.strip():
                 raise WebinarInvalid(
                     [
-                        "Prices are set on the webinar's page after the import, where the "
-                        "account's verification is checked and the change is recorded: leave "
-                        "price and currency empty."
+                        _(
+                            "Prices are set on the webinar's page after the import, where the "
+                            "account's verification is checked and the change is recorded: "
+                            "leave price and currency empty."
+                        )
                     ]
                 )
             webinars.append(webinar)
         except (WebinarInvalid, MoneyError) as problem:
-            problems.append(f"Row {number}: {problem}")
+            said = refusal_text(problem) if isinstance(problem, MoneyError) else str(problem)
+            problems.append(_("Row {number}: {problem}", number=number, problem=said))
     if not webinars and not problems:
-        problems.append("The file has no webinar rows.")
+        problems.append(_("The file has no webinar rows."))
     if problems:
         return ImportResult(problems=problems)
     _save(actor, "webinar imported", webinars)
@@ -245,7 +366,8 @@ def import_webinars_csv(actor: Actor, content: bytes) -> ImportResult:
 
 
 def list_webinars(actor: Actor, livemode: bool) -> pd.DataFrame:
-    """Webinars this actor may see, with status, price, registrations and revenue."""
+    """Webinars this actor may see, with status, price, registrations and revenue (and the
+    time zone their sessions are planned in; first_session is UTC)."""
     require(actor, ADMIN, ORGANIZER, FINANCE)
     return db.query_frame(
         f"""
@@ -269,7 +391,7 @@ def list_webinars(actor: Actor, livemode: bool) -> pd.DataFrame:
         SELECT w.webinar_id, w.title, w.organizer_email,
                CASE WHEN w.status = 'cancelled' THEN 'cancelled'
                     WHEN s.last_end < now() THEN 'past' ELSE 'upcoming' END AS status,
-               w.price_amount, w.price_currency, s.first_session,
+               w.price_amount, w.price_currency, s.first_session, w.time_zone,
                coalesce(seats.registrations, 0) AS registrations, r.net_revenue
         FROM webinars w
         LEFT JOIN sessions s USING (webinar_id)

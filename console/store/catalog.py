@@ -255,3 +255,28 @@ def mark_paid(con: duckdb.DuckDBPyConnection, registrant_id: str) -> tuple[str, 
             [RegistrationStatus.PENDING_PAYMENT, RegistrationStatus.PAYMENT_FAILED],
         ],
     ).fetchone()
+
+
+_REGISTRANT = (
+    "SELECT registrant_id, webinar_id, name, email, status, payment_intent, registered_at, "
+    "seat_held_until, language, return_token FROM registrants "
+)
+
+
+def registrant(con: duckdb.DuckDBPyConnection, registrant_id: str) -> Registration:
+    row = con.execute(_REGISTRANT + "WHERE registrant_id = ?", [registrant_id]).fetchone()
+    return Registration(*row)
+
+
+def registrant_by_return_token(
+    con: duckdb.DuckDBPyConnection, return_token: str
+) -> Registration | None:
+    """The registration a return link leads to (None: no such link)."""
+    row = con.execute(_REGISTRANT + "WHERE return_token = ?", [return_token]).fetchone()
+    return Registration(*row) if row else None
+
+
+def return_token(con: duckdb.DuckDBPyConnection, registrant_id: str) -> str:
+    return con.execute(
+        "SELECT return_token FROM registrants WHERE registrant_id = ?", [registrant_id]
+    ).fetchone()[0]

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, TypeVar
 import duckdb
 import tenacity
 
+from console.formatting.i18n import _
 from console.settings import setting
 from console.store import migrations
 
@@ -92,7 +93,10 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
         if not _is_lock_conflict(error):
             raise
         raise DatabaseBusy(
-            f"The database {path} is busy (another process holds it). Try again in a minute."
+            _(
+                "The database {path} is busy (another process holds it). Try again in a minute.",
+                path=path,
+            )
         ) from None
 
 

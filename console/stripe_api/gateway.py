@@ -206,7 +206,8 @@ def create_payment_intent(
         "currency": currency,
         # Since 2026-09-30.endive this replaces payment_method_types (Stripe's changelog).
         "allowed_payment_method_types": ["card"],
-        "receipt_email": metadata.registrant_email,
+        # No receipt_email: in live mode Stripe would e-mail its own receipt as well; the
+        # console's confirmation is the receipt (one message per event).
         "description": description,
         "metadata": metadata.to_stripe(),
     }

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from console.formatting.i18n import _
 from console.services import auth
-from console.services.access import Actor
+from console.services.access import Actor, role_name
 
 COOKIE = "console_session"
 
@@ -62,19 +63,19 @@ def _as_of_now(actor: Actor) -> Actor | None:
 
 def sign_in_form() -> None:
     """The sign-in page: OIDC's button, or the local e-mail and password form."""
-    st.title("Sign in")
+    st.title(_("Sign in"))
     if auth.oidc_configured():
         st.button(
-            "Sign in with your organization's account",
+            _("Sign in with your organization's account"),
             on_click=st.login,
             key="oidc_login",
             type="primary",
         )
         return
     with st.form("sign_in"):
-        email = st.text_input("E-mail", key="sign_in_email")
-        password = st.text_input("Password", type="password", key="sign_in_password")
-        submitted = st.form_submit_button("Sign in", type="primary")
+        email = st.text_input(_("E-mail"), key="sign_in_email")
+        password = st.text_input(_("Password"), type="password", key="sign_in_password")
+        submitted = st.form_submit_button(_("Sign in"), type="primary")
     if submitted:
         try:
             actor = auth.sign_in(email, password)
@@ -111,14 +112,22 @@ def page_guard(*roles: str) -> Actor:
         sign_in_form()
         st.stop()
     if not actor.role:
-        st.title("No access yet")
+        st.title(_("No access yet"))
         st.error(
-            f"You are signed in as {actor.email}, but no role is configured for you. "
-            "Ask an admin to give you one."
+            _(
+                "You are signed in as {email}, but no role is configured for you. "
+                "Ask an admin to give you one.",
+                email=actor.email,
+            )
         )
         st.stop()
     if actor.role not in roles:
-        st.title("Not allowed")
-        st.error(f"Your role ({actor.role}) does not give access to this page.")
+        st.title(_("Not allowed"))
+        st.error(
+            _(
+                "Your role ({role}) does not give access to this page.",
+                role=role_name(actor.role),
+            )
+        )
         st.stop()
     return actor

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from console.formatting.i18n import _
 from console.services.registration import Checkout
 
 _HTML = """
@@ -48,8 +49,8 @@ export default function (component) {
   }
 
   loadStripe().then(() => {
-    const stripe = window.Stripe(data.publishable_key);
-    const card = stripe.elements().create("card");
+    const stripe = window.Stripe(data.publishable_key, { locale: data.locale });
+    const card = stripe.elements({ locale: data.locale }).create("card");
     card.mount(root.querySelector(".card-element"));
     button.onclick = async () => {
       button.disabled = true;
@@ -59,8 +60,8 @@ export default function (component) {
       });
       button.disabled = false;
       if (result.error) {
-        errors.textContent = result.error.message || "The payment failed.";
-        setTriggerValue("outcome", { error: result.error.message || "The payment failed.",
+        errors.textContent = result.error.message || data.failed;
+        setTriggerValue("outcome", { error: result.error.message || data.failed,
                                      code: result.error.code || null,
                                      decline_code: result.error.decline_code || null });
       } else {
@@ -85,6 +86,7 @@ def card_payment(
     label: str,
     publishable_key: str,
     stripe_js_url: str,
+    locale: str = "en",
 ) -> dict | None:
     """Show the card form; returns {"payment_intent", "status"} or {"error", …} once paid."""
     result = _card_form(
@@ -96,6 +98,8 @@ def card_payment(
             "name": name,
             "email": email,
             "label": label,
+            "locale": locale,  # Stripe.js writes the card form and its errors in it
+            "failed": _("The payment failed."),
         },
         on_outcome_change=lambda: None,
     )

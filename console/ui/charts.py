@@ -1,18 +1,56 @@
-"""Plotly figures. Money is plotted in major units (display only) with exact hover text."""
+"""Plotly figures, in the language of the page (`i18n.language()`): names, axis titles and
+hover text translated, numbers and dates written as the language writes them. Money is
+plotted in major units (display only) with the exact amount in the hover text."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_percent
 from plotly.subplots import make_subplots
 
 from console.domain.money import format_money, to_major
+from console.formatting import i18n
+from console.formatting.i18n import N_, _
+
+MEASURES = {"gross": N_("Gross"), "refunded": N_("Refunded"), "net": N_("Net")}
+GRAINS = {"day": N_("Day"), "week": N_("Week"), "month": N_("Month")}
+# Plotly's decimal and thousands separators per language (its own default is English's).
+SEPARATORS = {"en": ".,", "fr": ",\u202f"}
+# Dates on the axes in numbers, which read the same in every language.
+TICK_FORMATS = {"day": "%Y-%m-%d", "week": "%Y-%m-%d", "month": "%Y-%m"}
 
 
-def revenue_over_time(frame: pd.DataFrame, locale: str, labels: dict[str, str]) -> go.Figure:
+def rate_text(rate: float) -> str:
+    """“3.51%”, “3,51 %”; “—” where there is no rate (a month with no payment)."""
+    if rate != rate:  # NaN
+        return "—"
+    language = i18n.language()
+    # The language's own percent pattern, with two decimals.
+    head, _zero, tail = Locale.parse(language).percent_formats[None].pattern.rpartition("0")
+    return format_percent(rate, f"{head}0.00{tail}", locale=language)
+
+
+def period_text(period: object, grain: str) -> str:
+    """“Nov 2, 2026”, “Week of Nov 2, 2026”, “November 2026”, in the page's language."""
+    moment = pd.Timestamp(period)
+    if pd.isna(moment):
+        return ""
+    language = i18n.language()
+    if grain == "month":
+        return format_date(moment, "LLLL y", locale=language)
+    day = format_date(moment, "medium", locale=language)
+    return _("Week of {day}", day=day) if grain == "week" else day
+
+
+def revenue_over_time(frame: pd.DataFrame, grain: str = "month") -> go.Figure:
     """One panel per measure and currency, never one axis for two currencies nor for a
     payment currency and a settlement currency: gross and refunds per payment currency,
     net per settlement currency."""
+    language = i18n.language()
+    names = {measure: _(text) for measure, text in MEASURES.items()}
     panels = [
         (measure, currency)
         for measure in ("gross", "net")
@@ -22,7 +60,7 @@ def revenue_over_time(frame: pd.DataFrame, locale: str, labels: dict[str, str]) 
         rows=len(panels),
         cols=1,
         shared_xaxes=True,
-        subplot_titles=[f"{labels[measure]} · {currency.upper()}" for measure, currency in panels],
+        subplot_titles=[f"{names[measure]} · {currency.upper()}" for measure, currency in panels],
         vertical_spacing=0.3 / len(panels) if len(panels) > 1 else 0,
     )
     series = {"gross": ("gross", "refunded"), "net": ("net",)}
@@ -34,26 +72,37 @@ def revenue_over_time(frame: pd.DataFrame, locale: str, labels: dict[str, str]) 
                 go.Bar(
                     x=part["period"],
                     y=[float(to_major(int(v), currency)) for v in part["amount"]],
-                    name=labels[measure],
+                    name=names[measure],
                     marker_color=colors[measure],
                     legendgroup=measure,
                     showlegend=row == next(i for i, p in enumerate(panels, 1) if p[0] == panel),
-                    hovertext=[format_money(int(v), currency, locale) for v in part["amount"]],
-                    hovertemplate="%{x}<br>%{hovertext}<extra>" + labels[measure] + "</extra>",
+                    hovertext=[format_money(int(v), currency, language) for v in part["amount"]],
+                    customdata=[period_text(p, grain) for p in part["period"]],
+                    hovertemplate="%{customdata}<br>%{hovertext}<extra>"
+                    + names[measure]
+                    + "</extra>",
                 ),
                 row=row,
                 col=1,
             )
+        figure.update_yaxes(title_text=currency.upper(), row=row, col=1)
+    if panels:
+        figure.update_xaxes(title_text=_(GRAINS.get(grain, N_("Period"))), row=len(panels), col=1)
+    figure.update_xaxes(tickformat=TICK_FORMATS.get(grain, "%Y-%m-%d"))
     figure.update_layout(
         barmode="group",
         height=200 * len(panels) + 60,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         legend={"orientation": "h", "y": 1.08},
+        separators=SEPARATORS.get(language, SEPARATORS["en"]),
     )
     return figure
 
 
-def effective_rate(frame: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
+def effective_rate(frame: pd.DataFrame) -> go.Figure:
+    """Stripe's fees as a share of gross, a line per settlement currency, month by month."""
+    language = i18n.language()
+    title = _("Effective fee rate")
     figure = go.Figure()
     for currency in sorted(frame["settlement_currency"].unique()):
         part = frame[frame["settlement_currency"] == currency]
@@ -63,12 +112,21 @@ def effective_rate(frame: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
                 y=part["effective_rate"],
                 mode="lines+markers",
                 name=currency.upper(),
+                customdata=[period_text(f"{month}-01", "month") for month in part["month"]],
+                hovertext=[rate_text(rate) for rate in part["effective_rate"]],
+                hovertemplate="%{customdata}<br>%{hovertext}<extra>"
+                + currency.upper()
+                + "</extra>",
             )
         )
     figure.update_layout(
         yaxis_tickformat=".2%",
-        yaxis_title=labels["effective_rate"],
+        yaxis_title=title,
+        xaxis_title=_("Month"),
+        xaxis_tickformat="%Y-%m",
+        legend_title_text=_("Settled in"),
         height=320,
         margin={"l": 10, "r": 10, "t": 20, "b": 10},
+        separators=SEPARATORS.get(language, SEPARATORS["en"]),
     )
     return figure

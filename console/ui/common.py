@@ -10,9 +10,13 @@ from typing import NoReturn
 
 import pandas as pd
 import streamlit as st
+from babel.numbers import format_decimal
 
-from console.domain.money import format_money
-from console.formatting.legacy_labels import t
+from console.domain.email_address import EmailAddressInvalid
+from console.domain.money import MoneyError, format_money
+from console.formatting import i18n
+from console.formatting.i18n import N_, _
+from console.formatting.presentation import refusal_text
 from console.services import analytics, operations
 from console.services.access import Actor
 from console.settings import STALE_AFTER_SECONDS, StripeSettings, stripe_settings
@@ -22,11 +26,24 @@ from console.ui.auth import page_guard
 
 
 def locale() -> str:
-    return st.session_state.get("locale", "en")
+    """The language of this page's run (the app sets it: `i18n.use`), for Babel's formats."""
+    return i18n.language()
 
 
 def money(amount: int, currency: str) -> str:
-    return format_money(int(amount), currency, locale())
+    return format_money(int(amount), currency, i18n.language())
+
+
+def number(count: int) -> str:
+    """A count as the language writes it: 12,345 in English, 12 345 in French."""
+    return format_decimal(int(count), locale=i18n.language())
+
+
+def problem_text(problem: Exception) -> str:
+    """What went wrong, for the person: the domain's refusals in the page's language."""
+    if isinstance(problem, MoneyError | EmailAddressInvalid):
+        return refusal_text(problem)
+    return str(problem)
 
 
 def data_version(livemode: bool) -> str:
@@ -42,26 +59,34 @@ def cached(function_name: str, version: str, *args) -> pd.DataFrame:
     return getattr(analytics, function_name)(*args)
 
 
-def page_header(title_key: str) -> StripeSettings | None:
-    """Title, test-mode banner and freshness; None (after saying why) when there is no data."""
+NO_KEY = N_(
+    "No Stripe key yet. Set STRIPE_API_KEY in the environment or in .streamlit/secrets.toml "
+    "(see the README), then run a sync."
+)
+NO_SYNC = N_("No sync yet. Press “Sync now” on the Sync status page, or run `console sync`.")
+
+
+def page_header(title: str) -> StripeSettings | None:
+    """`title` (already in the page's language), the test-mode banner and freshness; None
+    (after saying why) when there is no data."""
     settings = stripe_settings()
-    st.title(t(title_key, locale()))
+    st.title(title)
     if not settings.api_key:
-        st.info(t("no_key", locale()))
+        st.info(_(NO_KEY))
         return None
     mode_banner(settings)
     last = sync.last_success_at(settings.livemode)
     if last is None:
-        st.info(t("no_sync", locale()))
+        st.info(_(NO_SYNC))
         return None
     age = (datetime.now(UTC) - last).total_seconds()
     if age > STALE_AFTER_SECONDS:
         st.warning(
-            t(
-                "stale",
-                locale(),
+            _(
+                "The data is more than {hours} hours old (last sync {when}). "
+                "Sync now for current figures.",
                 hours=STALE_AFTER_SECONDS // 3600,
-                when=f"{last:%Y-%m-%d %H:%M} UTC",
+                when=last.strftime("%Y-%m-%d %H:%M UTC"),
             ),
             icon=":material/schedule:",
         )
@@ -71,7 +96,7 @@ def page_header(title_key: str) -> StripeSettings | None:
 def mode_banner(settings: StripeSettings) -> None:
     """Test-mode data is marked as such wherever it appears."""
     if not settings.livemode:
-        st.warning(t("test_mode", locale()), icon=":material/science:")
+        st.warning(_("TEST MODE: Stripe test data"), icon=":material/science:")
 
 
 def export_name(stem: str, settings: StripeSettings) -> str:
@@ -79,11 +104,57 @@ def export_name(stem: str, settings: StripeSettings) -> str:
     return f"{stem}{'' if settings.livemode else '_TEST_MODE'}.csv"
 
 
+# What a sync is doing, by the phase it reports.
+SYNC_PHASES = {
+    "starting": N_("Starting"),
+    "backfill": N_("Copying the history"),
+    "events": N_("Reading the events"),
+    "balance_transactions": N_("Reading the balance transactions"),
+    "totals": N_("Rebuilding the totals"),
+    "done": N_("Done"),
+}
+SYNC_MODES = {"incremental": N_("incremental"), "full": N_("full")}
+
+
+def sync_phase(phase: str) -> str:
+    return _(SYNC_PHASES[phase]) if phase in SYNC_PHASES else phase
+
+
+def sync_mode(mode: str) -> str:
+    return _(SYNC_MODES[mode]) if mode in SYNC_MODES else mode
+
+
+def sync_summary(result: sync.SyncResult) -> str:
+    """“incremental sync: 1,234 objects in 12 requests, 3.4 s”, in the page's language."""
+    return _(
+        "{mode} sync: {objects} objects in {requests} requests, {seconds} s",
+        mode=sync_mode(result.mode),
+        objects=int(result.objects),
+        requests=int(result.requests),
+        seconds=format_decimal(round(result.seconds, 1), locale=i18n.language()),
+    )
+
+
+def _progress_text(progress: sync.SyncProgress) -> str:
+    text = _(
+        "{phase}: {objects} objects, {rate} requests a second",
+        phase=sync_phase(progress.phase),
+        objects=int(progress.objects),
+        rate=round(progress.requests_per_second),
+    )
+    if progress.estimated_seconds_left:
+        left = round(progress.estimated_seconds_left)
+        text += _(", about {seconds} s left", seconds=left)
+    return text
+
+
 def sync_now_button(actor: Actor, key: str) -> None:
     """A “Sync now” button that shows progress, then refreshes every cached figure."""
-    if not st.button(t("sync_now", locale()), key=key, type="primary"):
+    if not st.button(_("Sync now"), key=key, type="primary"):
         return
-    bar = st.progress(0.0, text=t("sync_running", locale()))
+    bar = st.progress(0.0, text=_("Syncing with Stripe…"))
+    # The sync may report from its worker threads, where this page's language is not set.
+    language = i18n.language()
 
     def show(progress: sync.SyncProgress) -> None:
         # Stripe does not say how many objects there are: the bar advances by phase.
@@ -96,29 +167,20 @@ def sync_now_button(actor: Actor, key: str) -> None:
         }.get(progress.phase)
         if share is None:  # backfill phases
             share = min(0.9, 0.05 + progress.objects / (progress.objects + 2000))
-        bar.progress(
-            share,
-            text=f"{progress.phase}: {progress.objects:,} "
-            f"{t('objects', locale()).lower()}, "
-            f"{progress.requests_per_second:.0f} req/s"
-            + (
-                f", about {progress.estimated_seconds_left:.0f} s left"
-                if progress.estimated_seconds_left
-                else ""
-            ),
-        )
+        with i18n.speaking(language):
+            bar.progress(share, text=_progress_text(progress))
 
     try:
         result = operations.start_sync(actor, on_progress=show)
     except sync.SyncError as problem:
         bar.empty()
-        st.error(t("sync_failed", locale(), reason=problem))
+        st.error(_("Sync failed: {reason}", reason=problem_text(problem)))
         return
     bar.progress(1.0)
     for warning in operations.settle_after_sync():
         st.warning(warning)
     cached.clear()
-    st.success(t("sync_done", locale(), summary=result.summary()))
+    st.success(_("Sync finished: {summary}", summary=sync_summary(result)))
 
 
 @dataclass
@@ -138,18 +200,24 @@ class DataPage:
         return cached(function_name, self.version, self.actor, self.settings.livemode, *args)
 
 
-def open_data_page(title_key: str, *roles: str) -> DataPage:
-    """Every page of figures opens the same way: who may see it, the title, the mode banner
-    and freshness; the page stops here (after saying why) when there is nothing to show."""
+def open_data_page(title: str, *roles: str) -> DataPage:
+    """Every page of figures opens the same way: who may see it, the title (in the page's
+    language), the mode banner and freshness; the page stops here (after saying why) when
+    there is nothing to show."""
     actor = page_guard(*roles)
-    settings = page_header(title_key)
+    settings = page_header(title)
     if settings is None:
         st.stop()
-    return DataPage(actor, settings, locale())
+    return DataPage(actor, settings, i18n.language())
 
 
 def stop_with_no_payments() -> NoReturn:
-    st.info(t("no_payments", locale()))
+    st.info(
+        _(
+            "No payments in this selection. Widen the period or pick another webinar; once "
+            "registrants pay, their payments appear after the next sync."
+        )
+    )
     st.stop()
 
 

@@ -6,21 +6,32 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from console.formatting.legacy_labels import t
+from console.formatting.i18n import N_, _
 from console.formatting.presentation import MONEY_COLUMNS, formatted_money
 from console.ui import charts
-from console.ui.common import locale
 from console.ui.tables import labels, table
+
+# Stripe's fees by what they were charged for (fees_by_type's fee_type).
+FEE_TYPES = {
+    "card_payments": N_("Card payments"),
+    "converted_card_payments": N_("Card payments converted to the settlement currency"),
+    "refunds": N_("Refunds"),
+    "disputes": N_("Disputes (dispute fees)"),
+}
+
+
+def fee_type_text(kind: str) -> str:
+    return _(FEE_TYPES[kind]) if kind in FEE_TYPES else kind
 
 
 def settlement_currency_choice(monthly: pd.DataFrame) -> str | None:
     """One settlement currency, or None for all of them."""
-    lang = locale()
+    every = _("All currencies")
     return st.selectbox(
-        t("settled_in", lang),
+        _("Settled in"),
         [None, *sorted(monthly["settlement_currency"].unique())],
         key="fees_currency",
-        format_func=lambda c: c.upper() if c else t("all_currencies", lang),
+        format_func=lambda c: c.upper() if c else every,
     )
 
 
@@ -29,13 +40,10 @@ def settled_in(frame: pd.DataFrame, currency: str | None) -> pd.DataFrame:
 
 
 def fees_by_month_table(monthly: pd.DataFrame) -> None:
-    lang = locale()
     shown = formatted_money(
-        monthly, MONEY_COLUMNS["fees"] | {"fee_per_registrant": "settlement_currency"}, lang
+        monthly, MONEY_COLUMNS["fees"] | {"fee_per_registrant": "settlement_currency"}
     )
-    shown["effective_rate"] = [
-        f"{rate:.2%}" if rate == rate else "—" for rate in monthly["effective_rate"]
-    ]
+    shown["effective_rate"] = [charts.rate_text(rate) for rate in monthly["effective_rate"]]
     table(
         shown,
         labels(
@@ -47,32 +55,22 @@ def fees_by_month_table(monthly: pd.DataFrame) -> None:
             "net",
             "effective_rate",
             "fee_per_registrant",
-            settlement_currency="settled_in",
-            fees="stripe_fees",
+            "settlement_currency",
+            "fees",
         ),
     )
 
 
 def effective_rate_chart(monthly: pd.DataFrame) -> None:
-    lang = locale()
-    st.subheader(t("rate_over_time", lang))
-    st.plotly_chart(
-        charts.effective_rate(monthly, {"effective_rate": t("effective_rate", lang)}),
-        width="stretch",
-    )
+    st.subheader(_("Effective fee rate over time"))
+    st.plotly_chart(charts.effective_rate(monthly), width="stretch")
 
 
 def fee_breakdown_table(breakdown: pd.DataFrame) -> None:
-    lang = locale()
-    st.subheader(t("fee_breakdown", lang))
-    shown = formatted_money(breakdown, {"amount": "settlement_currency"}, lang)
-    shown["fee_type"] = [t(f"fee_{kind}", lang) for kind in breakdown["fee_type"]]
+    st.subheader(_("Fees by type"))
+    shown = formatted_money(breakdown, {"amount": "settlement_currency"})
+    shown["fee_type"] = [fee_type_text(kind) for kind in breakdown["fee_type"]]
     table(
         shown,
-        labels(
-            settlement_currency="settled_in",
-            fee_type="fee_breakdown",
-            transactions="transactions",
-            amount="stripe_fees",
-        ),
+        labels("settlement_currency", "fee_type", "transactions", amount=_("Stripe fees")),
     )

@@ -8,12 +8,14 @@ import streamlit as st
 
 from console.domain.catalog import Webinar
 from console.domain.money import SUPPORTED, MoneyError, format_money
+from console.formatting import i18n
+from console.formatting.i18n import _
 from console.formatting.presentation import price_text
 from console.services import pricing
 from console.services.access import Actor, PermissionDenied
 from console.services.connection import NotVerified
 from console.stripe_api.gateway import StripeNotConfigured, StripeProblem
-from console.ui.common import locale
+from console.ui.common import problem_text
 from console.ui.tables import table, when_column
 
 PLANNED = "planned_price"
@@ -22,15 +24,15 @@ PLANNED = "planned_price"
 def new_price_fields(webinar: Webinar) -> tuple[str, str, str | None]:
     """The amount as typed, the currency, and the problem already shown with the amount (if
     any); shows what a registrant pays and what the organizer keeps."""
-    lang = locale()
-    st.subheader("Price")
+    lang = i18n.language()
+    st.subheader(_("Price"))
     left, right = st.columns([2, 1])
     amount_text = left.text_input(
-        "Amount (as you would write it: 49, 49.90, 5000 for JPY)", key="price_amount"
+        _("Amount (as you would write it: 49, 49.90, 5000 for JPY)"), key="price_amount"
     )
     currencies = sorted(SUPPORTED)
     currency = right.selectbox(
-        "Currency",
+        _("Currency"),
         currencies,
         key="price_currency",
         index=currencies.index(webinar.price_currency or "eur"),
@@ -41,13 +43,17 @@ def new_price_fields(webinar: Webinar) -> tuple[str, str, str | None]:
     try:
         preview = pricing.preview_price(amount_text, currency)
     except MoneyError as problem:
-        st.error(str(problem))
-        return amount_text, currency, str(problem)
+        said = problem_text(problem)
+        st.error(said)
+        return amount_text, currency, said
     st.caption(
-        f"A registrant pays {format_money(preview.amount, currency, lang)}. With Stripe's "
-        f"standard card fee (about {format_money(preview.fee, currency, lang)}), the organizer "
-        f"keeps about {format_money(preview.organizer_keeps, currency, lang)}; cards from "
-        "abroad cost more."
+        _(
+            "A registrant pays {price}. With Stripe's standard card fee (about {fee}), the "
+            "organizer keeps about {keeps}; cards from abroad cost more.",
+            price=format_money(preview.amount, currency, lang),
+            fee=format_money(preview.fee, currency, lang),
+            keeps=format_money(preview.organizer_keeps, currency, lang),
+        )
     )
     return amount_text, currency, None
 
@@ -57,19 +63,19 @@ def price_buttons(
 ) -> None:
     """Review the new price, or make a paid webinar free: either plans a change to confirm."""
     buttons = st.columns(2)
-    if buttons[0].button("Review the new price", key="review_price"):
+    if buttons[0].button(_("Review the new price"), key="review_price"):
         try:
             st.session_state[PLANNED] = pricing.plan_price(
                 actor, webinar.webinar_id, amount_text, currency
             )
         except (MoneyError, PermissionDenied) as problem:
-            if str(problem) != said:  # said once is enough
-                st.error(str(problem))
-    if not webinar.is_free and buttons[1].button("Make it free", key="make_free"):
+            if problem_text(problem) != said:  # said once is enough
+                st.error(problem_text(problem))
+    if not webinar.is_free and buttons[1].button(_("Make it free"), key="make_free"):
         try:
             st.session_state[PLANNED] = pricing.plan_price(actor, webinar.webinar_id, None, None)
         except PermissionDenied as refused:
-            st.error(str(refused))
+            st.error(problem_text(refused))
 
 
 def price_confirmation(actor: Actor, webinar_id: str) -> None:
@@ -77,15 +83,19 @@ def price_confirmation(actor: Actor, webinar_id: str) -> None:
     planned = st.session_state.get(PLANNED)
     if planned is None or planned.webinar_id != webinar_id:
         return
-    lang = locale()
+    lang = i18n.language()
     with st.container(border=True):
+        question = _(
+            "Change the price from {old} to {new}?",
+            old=price_text(planned.old_amount, planned.old_currency, lang),
+            new=price_text(planned.new_amount, planned.new_currency, lang),
+        )
         st.markdown(
-            f"**Change the price from {price_text(planned.old_amount, planned.old_currency, lang)} "
-            f"to {price_text(planned.new_amount, planned.new_currency, lang)}?**\n\n"
-            "It applies to new registrations only; whoever already paid keeps what they paid."
+            f"**{question}**\n\n"
+            + _("It applies to new registrations only; whoever already paid keeps what they paid.")
         )
         confirm, cancel = st.columns(2)
-        if confirm.button("Confirm the price", key="confirm_price", type="primary"):
+        if confirm.button(_("Confirm the price"), key="confirm_price", type="primary"):
             try:
                 pricing.save_price(actor, planned)
             except (
@@ -95,12 +105,12 @@ def price_confirmation(actor: Actor, webinar_id: str) -> None:
                 StripeNotConfigured,
                 StripeProblem,
             ) as problem:
-                st.error(str(problem))
+                st.error(problem_text(problem))
             else:
                 del st.session_state[PLANNED]
-                st.session_state["webinar_flash"] = "Price saved."
+                st.session_state["webinar_flash"] = _("Price saved.")
                 st.rerun()
-        if cancel.button("Keep the current price", key="cancel_price"):
+        if cancel.button(_("Keep the current price"), key="cancel_price"):
             del st.session_state[PLANNED]
             st.rerun()
 
@@ -109,8 +119,8 @@ def price_history_table(history: pd.DataFrame) -> None:
     """Who changed the price when, from what to what; nothing before the first change."""
     if history.empty:
         return
-    lang = locale()
-    st.caption("Price history")
+    lang = i18n.language()
+    st.caption(_("Price history"))
     history = history.astype(object)
     for shown, amount, currency in (
         ("from", "old_amount", "old_currency"),
@@ -122,9 +132,9 @@ def price_history_table(history: pd.DataFrame) -> None:
     table(
         history[["changed_at", "changed_by", "from", "to"]],
         {
-            "changed_at": when_column("When (UTC)"),
-            "changed_by": "Who",
-            "from": "Old price",
-            "to": "New price",
+            "changed_at": when_column(_("When (UTC)")),
+            "changed_by": _("Who"),
+            "from": _("Old price"),
+            "to": _("New price"),
         },
     )

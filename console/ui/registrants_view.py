@@ -6,11 +6,40 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from console.formatting.legacy_labels import t
+from console.formatting.i18n import N_, _
 from console.formatting.presentation import MONEY_COLUMNS, formatted_money
 from console.services import analytics
-from console.ui.common import locale
-from console.ui.tables import labels, table, when_column
+from console.ui.tables import heading, labels, table, when_column
+
+# A payment's status, as analytics.registrant_rows gives it.
+STATUSES = {
+    "paid": N_("Paid"),
+    "partially_refunded": N_("Partially refunded"),
+    "refunded": N_("Refunded"),
+    "free": N_("Free registration"),
+}
+# Stripe's statuses of a dispute (the same words as the refund service's).
+DISPUTE_STATUSES = {
+    "warning_needs_response": N_("warning needs response"),
+    "warning_under_review": N_("warning under review"),
+    "warning_closed": N_("warning closed"),
+    "needs_response": N_("needs response"),
+    "under_review": N_("under review"),
+    "won": N_("won"),
+    "lost": N_("lost"),
+    "prevented": N_("prevented"),
+}
+
+
+def status_text(status: str) -> str:
+    return _(STATUSES[status]) if status in STATUSES else status
+
+
+def dispute_text(status: object) -> str:
+    """Stripe's status of a dispute in words; blank when there is none."""
+    if not isinstance(status, str):
+        return ""
+    return _(DISPUTE_STATUSES[status]) if status in DISPUTE_STATUSES else status.replace("_", " ")
 
 
 def registrants_webinar(webinars: dict[str, str]) -> str | None:
@@ -20,7 +49,7 @@ def registrants_webinar(webinars: dict[str, str]) -> str | None:
     if wanted in webinars:
         st.session_state["registrants_choice"] = wanted
     return st.selectbox(
-        t("choose_webinar", locale()),
+        _("Webinar"),
         list(webinars),
         key="registrants_choice",
         format_func=lambda w: f"{webinars[w]} ({w})",
@@ -29,33 +58,35 @@ def registrants_webinar(webinars: dict[str, str]) -> str | None:
 
 def registrant_search() -> tuple[str, str]:
     """What to look for, and the order."""
-    lang = locale()
     left, right = st.columns([3, 1])
-    search = left.text_input(t("search", lang), key="registrant_search")
+    search = left.text_input(_("Search name, e-mail or charge"), key="registrant_search")
     sort = right.selectbox(
-        t("sort_by", lang),
+        _("Sort by"),
         list(analytics.REGISTRANT_SORTS),
         key="registrant_sort",
-        format_func=lambda s: t(s, lang),
+        format_func=heading,
     )
     return search, sort
 
 
 def registrants_table(rows: pd.DataFrame, total: int, most: int) -> None:
     """The payments, with links to Stripe; says so when only the first `most` are shown."""
-    lang = locale()
-    shown = formatted_money(rows, MONEY_COLUMNS["registrants"], lang)
-    shown["status"] = [t(f"status_{status}", lang) for status in rows["status"]]
+    shown = formatted_money(rows, MONEY_COLUMNS["registrants"])
+    shown["status"] = [status_text(status) for status in rows["status"]]
     shown["refund_pending"] = [
         text if pending else ""
         for text, pending in zip(shown["refund_pending"], rows["refund_pending"], strict=True)
     ]
-    shown["dispute_status"] = [
-        status.replace("_", " ") if isinstance(status, str) else ""
-        for status in rows["dispute_status"]
-    ]
+    shown["dispute_status"] = [dispute_text(status) for status in rows["dispute_status"]]
     if len(rows) == most and total > most:
-        st.caption(t("first_rows", lang, shown=most, total=total))
+        st.caption(
+            _(
+                "Showing the first {shown} of {total}: search to narrow, or download the CSV "
+                "for all.",
+                shown=most,
+                total=total,
+            )
+        )
     table(
         shown.drop(columns=["currency", "settlement_currency", "charge_id"]).fillna(""),
         labels(
@@ -71,9 +102,9 @@ def registrants_table(rows: pd.DataFrame, total: int, most: int) -> None:
             "card_brand",
         )
         | {
-            "paid_at": when_column(t("paid_at", lang)),
+            "paid_at": when_column(heading("paid_at")),
             "stripe_link": st.column_config.LinkColumn(
-                t("charge_id", lang), display_text=r"payments/(.*)$"
+                heading("stripe_link"), display_text=r"payments/(.*)$"
             ),
         },
     )

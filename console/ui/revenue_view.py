@@ -8,46 +8,51 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from console.formatting.legacy_labels import t
+from console.formatting.i18n import N_, _
 from console.formatting.presentation import MONEY_COLUMNS, formatted_money
 from console.services import analytics
 from console.ui import charts
-from console.ui.common import locale, money
-from console.ui.tables import labels, table
+from console.ui.common import money, number
+from console.ui.tables import heading, labels, table
 
 PERIODS = {"30": 30, "90": 90, "365": 365, "all": None}
 PERIOD_LABELS = {
-    "30": "30 days / 30 jours",
-    "90": "90 days / 90 jours",
-    "365": "12 months / 12 mois",
-    "all": "All time / Tout",
+    "30": N_("30 days"),
+    "90": N_("90 days"),
+    "365": N_("12 months"),
+    "all": N_("All time"),
 }
 REGISTRANTS_PAGE = "pages/registrants.py"
 
 
 def revenue_filters(choices: analytics.FilterChoices) -> analytics.RevenueFilter:
     """Period, webinars, organizer and currency, side by side."""
-    lang = locale()
     columns = st.columns([1.2, 2, 1.5, 1])
     period = columns[0].selectbox(
-        t("period", lang), list(PERIODS), index=3, format_func=PERIOD_LABELS.get, key="period"
+        _("Period"),
+        list(PERIODS),
+        index=3,
+        format_func=lambda p: _(PERIOD_LABELS[p]),
+        key="period",
     )
     webinar_ids = columns[1].multiselect(
-        t("all_webinars", lang),
+        _("Webinars"),
         list(choices.webinars),
         format_func=choices.webinars.get,
+        placeholder=_("All webinars"),
         key="webinars",
     )
+    all_organizers, all_currencies = _("All organizers"), _("All currencies")
     organizer = columns[2].selectbox(
-        t("organizer", lang),
+        _("Organizer"),
         [None, *choices.organizers],
-        format_func=lambda o: o or t("all_organizers", lang),
+        format_func=lambda o: o or all_organizers,
         key="organizer",
     )
     currency = columns[3].selectbox(
-        t("currency", lang),
+        _("Currency"),
         [None, *choices.currencies],
-        format_func=lambda c: c.upper() if c else t("all_currencies", lang),
+        format_func=lambda c: c.upper() if c else all_currencies,
         key="currency",
     )
     days = PERIODS[period]
@@ -67,28 +72,27 @@ def _delta(row: dict, column: str) -> str | None:
     if previous is None or previous != previous:  # NA: no previous period (all time)
         return None
     change = int(row[column]) - int(previous)
-    vs_previous = t("vs_previous", locale())
-    if column == "paid_registrants":
-        return f"{change:+,} {vs_previous}"
     sign = "+" if change >= 0 else "-"  # ASCII: st.metric reads a drop from it
-    return f"{sign}{money(abs(change), row['currency'])} {vs_previous}"
+    size = (
+        number(abs(change)) if column == "paid_registrants" else money(abs(change), row["currency"])
+    )
+    return _("{change} vs previous period", change=sign + size)
 
 
-def kpi_cards(frame: pd.DataFrame, columns: tuple[str, ...], caption_key: str) -> None:
-    """One row of metric cards per currency."""
-    lang = locale()
-    st.caption(t(caption_key, lang))
+def kpi_cards(frame: pd.DataFrame, columns: tuple[str, ...], caption: str) -> None:
+    """One row of metric cards per currency, under `caption` (in the page's language)."""
+    st.caption(caption)
     for row in frame.to_dict("records"):
         cards = st.columns(len(columns) + 1)
         cards[0].markdown(f"### {row['currency'].upper()}")
         for card, column in zip(cards[1:], columns, strict=True):
             shown = (
-                f"{int(row[column]):,}"
+                number(row[column])
                 if column == "paid_registrants"
                 else money(row[column], row["currency"])
             )
             card.metric(
-                t("stripe_fees" if column == "fees" else column, lang),
+                heading(column),
                 shown,
                 delta=_delta(row, column),
                 delta_color="inverse" if column in ("refunded", "disputed", "fees") else "normal",
@@ -97,22 +101,19 @@ def kpi_cards(frame: pd.DataFrame, columns: tuple[str, ...], caption_key: str) -
 
 def grain_choice(all_time: bool) -> str:
     """Day, week or month; months by default over all time, weeks otherwise."""
-    lang = locale()
-    st.subheader(t("over_time", lang))
+    st.subheader(_("Revenue over time"))
     return st.radio(
-        t("grain", lang),
+        _("Group by"),
         analytics.GRAINS,
         index=2 if all_time else 1,
         horizontal=True,
         key="grain",
-        format_func=lambda g: t("month_grain" if g == "month" else g, lang),
+        format_func=lambda g: _(charts.GRAINS[g]),
     )
 
 
-def revenue_chart(over_time: pd.DataFrame) -> None:
-    lang = locale()
-    chart_labels = {name: t(name, lang) for name in ("gross", "refunded", "net")}
-    st.plotly_chart(charts.revenue_over_time(over_time, lang, chart_labels), width="stretch")
+def revenue_chart(over_time: pd.DataFrame, grain: str = "month") -> None:
+    st.plotly_chart(charts.revenue_over_time(over_time, grain), width="stretch")
 
 
 def _open_registrants(webinar_id: str) -> None:
@@ -122,9 +123,8 @@ def _open_registrants(webinar_id: str) -> None:
 
 def per_webinar_table(by_webinar: pd.DataFrame) -> None:
     """Revenue per webinar; picking a row opens its paid registrants."""
-    lang = locale()
-    st.subheader(t("per_webinar", lang))
-    shown = formatted_money(by_webinar, MONEY_COLUMNS["revenue"], lang)
+    st.subheader(_("Per webinar"))
+    shown = formatted_money(by_webinar, MONEY_COLUMNS["revenue"])
     picked = table(
         shown.fillna(""),
         labels(
@@ -137,9 +137,8 @@ def per_webinar_table(by_webinar: pd.DataFrame) -> None:
             "disputed",
             "fees",
             "net",
-            fees="stripe_fees",
-            title="webinar",
-            settlement_currency="settled_in",
+            "title",
+            "settlement_currency",
         ),
         height=35 * (len(shown) + 1) + 3,
         on_select="rerun",
@@ -152,13 +151,12 @@ def per_webinar_table(by_webinar: pd.DataFrame) -> None:
 
 def open_registrants_picker(by_webinar: pd.DataFrame, titles: dict[str, str]) -> None:
     """Choose a webinar of the table and open its paid registrants."""
-    lang = locale()
     left, right = st.columns([3, 1])
     chosen = left.selectbox(
-        t("choose_webinar", lang),
+        _("Webinar"),
         list(by_webinar["webinar_id"].unique()),
         format_func=lambda w: titles.get(w, w),
         key="open_webinar",
     )
-    if right.button(t("open_registrants", lang), key="open_registrants"):
+    if right.button(_("View paid registrants"), key="open_registrants"):
         _open_registrants(chosen)

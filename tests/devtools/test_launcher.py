@@ -159,18 +159,22 @@ def test_a_failing_step_names_the_command(data_dir):
     assert children == []  # a finished step is no longer a child to stop
 
 
-@pytest.mark.parametrize("which", ["console", "stripe"])
+@pytest.mark.parametrize("which", ["console", "stripe", "public"])
 def test_a_taken_port_is_named_and_nothing_starts(capsys, data_dir, which):
     """Something (an earlier run, say) listens on a port: say which, and start nothing."""
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        ports = {"console_port": free_port(), "stripe_port": free_port()}
+        ports = {
+            "console_port": free_port(),
+            "stripe_port": free_port(),
+            "public_port": free_port(),
+        }
         ports[f"{which}_port"] = port
         code = launcher.run_console(**ports)
     captured = capsys.readouterr()
-    option = "--port" if which == "console" else "--stripe-port"
+    option = {"console": "--port", "stripe": "--stripe-port", "public": "--public-port"}[which]
     assert code == 1
     assert captured.out == ""  # not even the local Stripe was started
     assert captured.err == (

@@ -1,4 +1,5 @@
-"""Registrants' e-mails: the policy verbatim, and an .ics that follows RFC 5545."""
+"""Registrants' e-mails: the policy verbatim, the receipt, times in the webinar's time zone,
+the registrant's language, and an .ics that follows RFC 5545 with the webinar's zone."""
 
 from __future__ import annotations
 
@@ -8,12 +9,21 @@ from datetime import UTC, datetime
 import icalendar
 import pytest
 
-from console.domain.catalog import Session, Webinar
+from console.domain.catalog import Receipt, Session, Webinar
 from console.mail.notifications import (
     cancellation_message,
     confirmation_message,
     refund_message,
 )
+
+PAID_AT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+
+
+def _receipt(amount: int | None = 4900, currency: str | None = "eur") -> Receipt | None:
+    if amount is None:
+        return None
+    return Receipt(amount, currency, PAID_AT, "visa", "4242")
+
 
 POLICY = "Cancellation and refund policy: " + "a full refund up to 7 days before; " * 8
 
@@ -38,17 +48,20 @@ def _ics(message) -> bytes:
 
 
 def test_the_ics_folds_long_lines_and_reads_back_exactly():
-    ics = _ics(confirmation_message("ada@example.org", "Ada", _webinar(), 4900, "eur"))
+    ics = _ics(confirmation_message("ada@example.org", "Ada", _webinar(), _receipt()))
 
     assert all(len(line) <= 75 for line in ics.split(b"\r\n"))  # RFC 5545, 3.1
     events = icalendar.Calendar.from_ical(ics).walk("VEVENT")
-    assert [str(e["summary"]) for e in events] == [_webinar().title] * 2
+    assert [str(e["summary"]) for e in events] == [
+        f"{_webinar().title} (session 1 of 2)",
+        f"{_webinar().title} (session 2 of 2)",
+    ]
     assert str(events[0]["description"]) == POLICY
     assert events[1]["dtend"].dt == datetime(2026, 12, 8, 17, 0, tzinfo=UTC)
 
 
 def test_the_confirmation_holds_the_policy_verbatim():
-    message = confirmation_message("ada@example.org", "Ada", _webinar(), 4900, "eur")
+    message = confirmation_message("ada@example.org", "Ada", _webinar(), _receipt())
 
     assert POLICY in message.get_body(("plain",)).get_content()
     assert "€49.00" in message.get_body(("plain",)).get_content()
@@ -65,7 +78,7 @@ def test_text_typed_by_people_is_escaped_in_the_html_only():
     webinar = replace(
         _webinar(), title="TVA <i>& co</i>", description="No refund < 48 h before & no-shows."
     )
-    message = confirmation_message("ada@example.org", "<b>Ada</b>", webinar, 4900, "eur")
+    message = confirmation_message("ada@example.org", "<b>Ada</b>", webinar, _receipt())
     text, html = _parts(message)
 
     assert "Hello &lt;b&gt;Ada&lt;/b&gt;," in html and "<b>Ada</b>" not in html
@@ -80,13 +93,23 @@ def test_text_typed_by_people_is_escaped_in_the_html_only():
 @pytest.mark.parametrize(("amount", "currency"), [(4900, "eur"), (5000, "jpy"), (None, None)])
 def test_every_confirmation_holds_the_policy_in_both_parts(join_url, amount, currency):
     webinar = replace(_webinar(), join_url=join_url)
-    text, html = _parts(confirmation_message("ada@example.org", "Ada", webinar, amount, currency))
+    message = confirmation_message("ada@example.org", "Ada", webinar, _receipt(amount, currency))
+    text, html = _parts(message)
 
     assert POLICY in text and POLICY in html
-    assert "Tuesday 01 December 2026, 16:00 UTC (90 min)" in text
-    assert "<li>Tuesday 08 December 2026, 16:00 UTC (60 min)</li>" in html
-    paid = "Free" if amount is None else ("€49.00 (EUR)" if currency == "eur" else "¥5,000 (JPY)")
-    assert f"Amount paid: {paid}\n" in text and f"<p>Amount paid: {paid}</p>" in html
+    assert "Tuesday, December 1, 2026, 16:00 (UTC), 90 minutes" in text
+    assert "<li>Tuesday, December 8, 2026, 16:00 (UTC), 60 minutes</li>" in html
+    if amount is None:
+        assert "This webinar is free: nothing was charged." in text
+        assert "Amount paid" not in text + html
+    else:
+        paid = "€49.00 (EUR)" if currency == "eur" else "¥5,000 (JPY)"
+        receipt = (
+            f"Amount paid: {paid}\nCard: Visa ending in 4242\nDate: November 20, 2026\n"
+            "Paid to: ann@example.org\n"
+        )
+        assert receipt in text
+        assert f"Amount paid: {paid}<br>" in html and "Card: Visa ending in 4242<br>" in html
     join = join_url or "the organizer sends the join link before the first session"
     assert f"Join: {join}\n" in text and f"<p>Join: {join}</p>" in html
 
@@ -114,3 +137,58 @@ def test_refund_and_cancellation_mails_read_as_before():
     assert "is cancelled.\nNo refund was issued with this cancellation.\n\n" in (
         no_reason.get_content()
     )
+
+
+PARIS = replace(
+    _webinar(),
+    time_zone="Europe/Paris",
+    sessions=(
+        # 10:00 in Paris on the Saturday before the clocks go back (CEST, UTC+2), and on
+        # the Sunday they do (CET, UTC+1): 08:00 and 09:00 UTC.
+        Session(datetime(2026, 10, 24, 8, 0, tzinfo=UTC), 60),
+        Session(datetime(2026, 10, 25, 9, 0, tzinfo=UTC), 60),
+    ),
+)
+
+
+def test_times_are_the_webinars_local_time_across_the_clock_change():
+    text, _html = _parts(confirmation_message("ada@example.org", "Ada", PARIS, _receipt()))
+
+    assert "- Saturday, October 24, 2026, 10:00 (Europe/Paris), 60 minutes" in text
+    assert "- Sunday, October 25, 2026, 10:00 (Europe/Paris), 60 minutes" in text
+
+
+def test_the_ics_carries_the_webinars_zone_and_reads_back_to_the_same_instants():
+    ics = _ics(confirmation_message("ada@example.org", "Ada", PARIS, _receipt()))
+    calendar = icalendar.Calendar.from_ical(ics)
+
+    [zone] = calendar.walk("VTIMEZONE")
+    assert str(zone["tzid"]) == "Europe/Paris"
+    events = calendar.walk("VEVENT")
+    assert [e["dtstart"].params["TZID"] for e in events] == ["Europe/Paris"] * 2
+    assert [e["dtstart"].dt.hour for e in events] == [10, 10]  # wall time in Paris
+    assert [e["dtstart"].dt.astimezone(UTC) for e in events] == [
+        s.starts_at for s in PARIS.sessions
+    ]
+
+
+def test_the_registrants_language_writes_the_whole_message():
+    message = confirmation_message(
+        "ada@example.org", "Ada", PARIS, _receipt(), language="fr", return_url="https://x/?r=1"
+    )
+    text, html = _parts(message)
+
+    assert message["Subject"] == f"Vous êtes inscrit : {PARIS.title}"
+    assert text.startswith("Bonjour Ada,\n\nVous êtes inscrit à « ")
+    assert "- dimanche 25 octobre 2026, 10:00 (Europe/Paris), 60 minutes" in text
+    assert "Montant payé : 49,00\u00a0€ (EUR)" in text
+    assert "Carte : Visa se terminant par 4242" in text
+    assert "Date : 20 novembre 2026" in text
+    assert "https://x/?r=1" in text and 'href="https://x/?r=1"' in html
+    events = icalendar.Calendar.from_ical(_ics(message)).walk("VEVENT")
+    assert str(events[0]["summary"]) == f"{PARIS.title} (session 1 sur 2)"
+    refund = refund_message("ada@example.org", "Ada", PARIS, 4900, "eur", True, language="fr")
+    assert refund["Subject"] == f"Annulé : {PARIS.title} — remboursement de 49,00\u00a0€"
+    assert "5 à 10 jours ouvrés" in refund.get_content()
+    cancelled = cancellation_message("ada@example.org", "Ada", PARIS, None, True, language="fr")
+    assert "Aucun remboursement n'a été émis avec cette annulation." in cancelled.get_content()

@@ -1,10 +1,13 @@
-"""pages/webinar.py through AppTest: one webinar's price (previewed, confirmed, recorded)
-and its cancellation, with the refunds it makes in the local Stripe.
+"""pages/webinar.py through AppTest: one webinar's sessions on the clocks of its time zone
+(shown, and edited with the pickers), its price (previewed, confirmed, recorded) and its
+cancellation, with the refunds it makes in the local Stripe; in English and in French.
 
 Every refused input must say why and leave DuckDB exactly as it was.
 """
 
 from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -52,6 +55,68 @@ def test_organizers_manage_only_their_own_webinars(webinar_id):
             webinars.WebinarDraft("X", "ann@example.org", "2027-01-01 10:00, 60"),
         )
     assert catalog_snapshot() == before
+
+
+# --- sessions ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def paris_webinar(fresh_stripe) -> str:
+    return webinars.create_webinar(
+        ANN,
+        webinars.WebinarDraft(
+            "Atelier TVA",
+            "ann@example.org",
+            [webinars.SessionDraft(date(2026, 10, 25), time(10, 0), 90)],
+            time_zone="Europe/Paris",
+        ),
+    )
+
+
+def _open_in(language: str, webinar_id: str, time_zone: str) -> AppTest:
+    """The Webinar page as ann opens it, in `language`, from a browser in `time_zone`."""
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    signed_in(app, ANN)
+    app.session_state["locale"] = language  # as the sidebar's language switch keeps it
+    app.context = {"timezone": time_zone}
+    app.query_params["webinar"] = webinar_id
+    app.run()
+    app.switch_page("pages/webinar.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_the_page_shows_the_sessions_on_the_clocks_of_the_webinars_zone(paris_webinar):
+    app = _open_in("en", paris_webinar, "Europe/Paris")
+    assert "**1 session**\n\n- Sunday, October 25, 2026, 10:00 (Europe/Paris), 90 minutes" in [
+        m.value for m in app.markdown
+    ]
+    assert app.selectbox(key=f"edit_{paris_webinar}_zone").value == "Europe/Paris"
+    assert app.time_input(key=f"edit_{paris_webinar}_start_0").value == time(10, 0)
+
+
+def test_a_session_moved_on_the_page_is_stored_in_utc(paris_webinar):
+    app = _open_in("en", paris_webinar, "America/New_York")
+    app.date_input(key=f"edit_{paris_webinar}_date_0").set_value(date(2026, 10, 24)).run()
+    app.button(key="save_webinar").click().run()
+
+    assert [s.value for s in app.success] == ["Saved."]
+    assert webinars.get_webinar(ANN, paris_webinar).sessions[0].starts_at == datetime(
+        2026, 10, 24, 8, 0, tzinfo=UTC
+    )
+    assert (
+        "**1 session**\n\n- Saturday, October 24, 2026, 10:00 (Europe/Paris), 90 minutes — "
+        "for you: Saturday, October 24, 2026, 04:00 (America/New_York)"
+    ) in [m.value for m in app.markdown]
+
+
+def test_the_page_speaks_french(paris_webinar):
+    app = _open_in("fr", paris_webinar, "Europe/Paris")
+    assert "**1 session**\n\n- dimanche 25 octobre 2026, 10:00 (Europe/Paris), 90 minutes" in [
+        m.value for m in app.markdown
+    ]
+    assert "Détails" in [s.value for s in app.subheader]
+    assert app.caption[0].value.endswith(" · Programmé · Gratuit")
 
 
 # --- cancellation --------------------------------------------------------------------------

@@ -208,6 +208,7 @@ OUTSIDE_THE_MATRIX = {
     "access.require_webinar_owner": "the check itself",
     "access.organizer_scope": "the check itself, as SQL",
     "access.in_scope": "the check itself, as SQL",
+    "access.role_name": "a role's name in words, for people",
     "connection.require_verified_account": "a check the pricing functions make",
     "analytics.revenue_rows": "the command line's reports (whoever runs them holds the file)",
     "analytics.monthly_fee_rows": "the command line's reports",

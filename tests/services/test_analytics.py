@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from console.domain.catalog import Registration, Webinar
+from console.formatting import i18n
 from console.services import analytics
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, PermissionDenied
 from console.settings import StripeSettings
@@ -429,21 +430,42 @@ def test_the_registrants_csv_has_the_columns_a_person_needs(shop):
     rows = analytics.registrant_rows(ADMIN_ACTOR, False, "wb_ann")
     header = analytics.registrants_csv(rows).decode("utf-8-sig").splitlines()[0]
     assert header.split(",") == [
-        "name",
-        "email",
-        "currency",
-        "amount_paid",
-        "amount_refunded",
-        "refund_pending",
-        "settlement_currency",
-        "fee",
-        "net",
-        "status",
-        "dispute_status",
-        "card_brand",
-        "paid_at",
-        "charge_id",
+        "Name",
+        "E-mail",
+        "Currency",
+        "Amount paid",
+        "Refunded",
+        "Refund pending",
+        "Settled in",
+        "Stripe fee",
+        "Net",
+        "Status",
+        "Dispute",
+        "Card",
+        "Paid at (UTC)",
+        "Stripe charge",
     ]
+
+
+def test_the_registrants_csv_is_headed_in_the_language_of_the_page(shop):
+    rows = analytics.registrant_rows(ADMIN_ACTOR, False, "wb_ann")
+    english = analytics.registrants_csv(rows).decode().splitlines()
+    with i18n.speaking("fr"):
+        french = analytics.registrants_csv(rows).decode().splitlines()
+    # Built on click, outside the page's script: the page passes its language.
+    assert analytics.registrants_csv(rows, "fr").decode().splitlines() == french
+    assert french[0].split(",")[:4] == ["Nom", "E-mail", "Devise", "Montant payé"]
+    assert "Paiement Stripe" in french[0] and "Payé le (UTC)" in french[0]
+    assert french[1:] == english[1:]  # the same data: amounts in minor units, Stripe's codes
+
+
+def test_a_refusal_is_said_in_the_language_of_the_page(shop):
+    with i18n.speaking("fr"), pytest.raises(PermissionDenied) as refused:
+        analytics.fees_by_month(ANN, False)
+    assert str(refused.value) == (
+        "ann@example.org (organisateur) ne peut pas faire cela : il faut le rôle "
+        "administrateur ou finance. Demandez à un administrateur."
+    )
 
 
 # --- fees -----------------------------------------------------------------------------------

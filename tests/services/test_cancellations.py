@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 import pytest
 
 from console.domain.catalog import Registration
+from console.formatting import i18n
 from console.services import cancellations, refunds
 from console.store import cancellation_jobs, catalog, db
+from console.stripe_api import sync
 from tests import crashes
 from tests.services.refunds.support import (
     ANN,
@@ -148,3 +150,30 @@ def test_a_job_killed_mid_refund_resumes_and_refunds_each_payment_once(shop):
     assert cancellations.unfinished_job(ANN, "wb_r") is None
     recipients = [m["To"] for m in inbox.messages]
     assert len(set(recipients)) == 20  # everyone told
+
+
+def test_a_job_run_in_french_says_its_details_and_headings_in_french(shop):
+    _local, client, _inbox = shop
+    first, second = pay_and_sync(client, count=2)
+    client.v1.refunds.create(params={"charge": first})  # refunded in Stripe's dashboard
+    sync.run_sync()
+    job_id = cancellations.start_cancellation(ANN, "wb_r", "speaker ill")
+    english_csv = cancellations.job_summary_csv(ANN, job_id).decode().splitlines()
+
+    with i18n.speaking("fr"):
+        final = cancellations.run_cancellation(ANN, job_id, requests_per_second=10_000)
+        french_csv = cancellations.job_summary_csv(ANN, job_id).decode().splitlines()
+        with pytest.raises(LookupError) as missing:
+            cancellations.job_summary(ANN, "job_nope")
+
+    assert (final.refunded, final.skipped) == (1, 1)
+    summary = cancellations.job_summary(ANN, job_id).set_index("charge_id")
+    assert summary.loc[first, "detail"] == "remboursé auparavant"
+    assert summary.loc[second, "outcome"] == "refunded"  # outcomes stay codes
+    assert english_csv[0] == (
+        "Name,E-mail,Stripe charge,Currency,Refunded,Outcome,Detail,Stripe refund"
+    )
+    assert french_csv[0] == (
+        "Nom,E-mail,Paiement Stripe,Devise,Remboursé,Résultat,Détail,Remboursement Stripe"
+    )
+    assert str(missing.value) == "Il n'y a pas d'annulation job_nope."

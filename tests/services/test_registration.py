@@ -11,6 +11,7 @@ import pytest
 import stripe
 
 from console.domain.catalog import Session, Webinar
+from console.formatting import i18n
 from console.mail import mailer
 from console.services import registration
 from console.store import db
@@ -55,6 +56,11 @@ def local(fresh_stripe, smtp_server):
     return fresh_stripe, smtp_server
 
 
+def _column(name: str) -> list:
+    with db.connect() as con:
+        return [row[0] for row in con.execute(f"SELECT {name} FROM registrants").fetchall()]  # noqa: S608
+
+
 def test_free_registration_is_immediate_and_mails_the_policy_and_an_ics(local):
     _stripe, inbox = local
     _webinar()
@@ -64,8 +70,10 @@ def test_free_registration_is_immediate_and_mails_the_policy_and_an_ics(local):
     [mail] = inbox.messages
     assert mail["To"] == "zoe@example.org"
     text = mail.get_body(preferencelist=("plain",)).get_content()
-    assert POLICY in text and "Amount paid: Free" in text
+    assert POLICY in text and "This webinar is free: nothing was charged." in text
     assert "https://meet.example.org/tva" in text
+    [token] = _column("return_token")
+    assert f"{registration.return_link(token)}\r\n" in text
     assert POLICY in mail.get_body(preferencelist=("html",)).get_content().replace("&#x27;", "'")
     [attachment] = [part for part in mail.iter_attachments()]
     assert attachment.get_filename() == "webinar.ics"
@@ -73,7 +81,7 @@ def test_free_registration_is_immediate_and_mails_the_policy_and_an_ics(local):
     events = [event for event in calendar.walk("VEVENT")]
     assert len(events) == 2
     assert events[0].decoded("dtstart") == SOON
-    assert str(events[0]["summary"]) == "Atelier TVA"
+    assert str(events[0]["summary"]) == "Atelier TVA (session 1 of 2)"
 
 
 @pytest.mark.parametrize(
@@ -202,6 +210,31 @@ def test_the_sent_confirmation_escapes_the_name_and_holds_the_policy_when_paid(l
     assert "Hello <b>Zoé</b>," in text and POLICY in text
     assert "Hello &lt;b&gt;Zoé&lt;/b&gt;," in html and "<b>Zoé</b>" not in html
     assert POLICY in html and "€39.00 (EUR)" in html
+    # The confirmation is the receipt: the card Stripe charged, and no receipt from Stripe.
+    assert "Card: Visa ending in 4242" in text
+    intent = stripe_local.client().v1.payment_intents.retrieve(checkout.payment_intent_id)
+    assert intent.receipt_email is None
+
+
+def test_the_registrants_language_is_kept_and_their_mail_is_in_it(local):
+    _stripe, inbox = local
+    _webinar()
+    with i18n.speaking("fr"):  # the page's language when the person registered
+        registration.register_free("wb_open", "Zoé", "zoe@example.org")
+
+    assert _column("language") == ["fr"]
+    [mail] = inbox.messages
+    assert mail["Subject"] == "Vous êtes inscrit : Atelier TVA"
+    token = _column("return_token")[0]
+    shown = registration.confirmation(token)
+    assert (shown.name, shown.email, shown.status, shown.receipt) == (
+        "Zoé",
+        "zoe@example.org",
+        "registered",
+        None,
+    )
+    with pytest.raises(registration.RegistrationRefused, match="does not lead to a registration"):
+        registration.confirmation("not-a-token")
 
 
 # --- seats: a payment under way holds one ----------------------------------------------------

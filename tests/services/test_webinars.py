@@ -1,14 +1,16 @@
 """console/services/webinars.py: create, edit and import webinars with every problem said
-at once; organizers manage only their own; the list shows what the actor may see."""
+at once; sessions planned on the clocks of the webinar's time zone and stored in UTC;
+organizers manage only their own; the list shows what the actor may see."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 
 import pytest
 
 from console.domain.catalog import Registration, Session, Webinar
+from console.formatting import i18n
 from console.services import audit, webinars
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, PermissionDenied
 from console.store import db
@@ -20,6 +22,8 @@ ANN = Actor("ann@example.org", ORGANIZER)
 BOB = Actor("bob@example.org", ORGANIZER)
 FIN = Actor("fin@example.org", FINANCE)
 SESSIONS = "2027-06-01 10:00, 60\n2027-05-01 09:30, 90"
+PARIS = "Europe/Paris"
+Picked = webinars.SessionDraft
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +56,11 @@ def test_sessions_are_parsed_in_utc_and_sorted():
     ("text", "problem"),
     [
         ("", "Add at least one session"),
-        ("tomorrow at ten", "Session 1 (“tomorrow at ten”) is not “YYYY-MM-DD HH:MM, minutes”"),
+        (
+            "tomorrow at ten",
+            "Session 1 (“tomorrow at ten”) is not “YYYY-MM-DD HH:MM, minutes”, for example "
+            "“2026-12-01 16:00, 90”.",
+        ),
         ("2027-02-30 10:00, 60", "Session 1: 2027-02-30 10:00 is not a real date and time."),
         ("2027-06-01 25:00, 60", "is not a real date and time"),
         ("2027-06-01 10:00, 0", "Session 1: a duration is between 1 and 1440 minutes."),
@@ -72,6 +80,97 @@ def test_every_bad_session_line_is_reported_with_its_number():
     assert [p.split(" ")[1] for p in refused.value.problems] == ["2", "3:"]
 
 
+def test_typed_sessions_are_on_the_clocks_of_the_zone_unless_they_say_utc():
+    sessions = webinars.parse_sessions(
+        "2026-10-25 10:00, 60\n2026-10-24 10:00, 60\n2026-10-26 10:00 UTC, 30", PARIS
+    )
+    assert [s.starts_at for s in sessions] == [
+        datetime(2026, 10, 24, 8, 0, tzinfo=UTC),  # summer time
+        datetime(2026, 10, 25, 9, 0, tzinfo=UTC),  # winter time, from 03:00 that night
+        datetime(2026, 10, 26, 10, 0, tzinfo=UTC),  # said in UTC
+    ]
+
+
+# --- picked sessions (the form's date and time pickers) --------------------------------------
+
+
+def test_picked_sessions_are_on_the_clocks_of_the_zone_stored_in_utc_and_sorted():
+    sessions = webinars.parse_sessions(
+        [
+            Picked(date(2027, 3, 28), time(10, 0), 90),
+            Picked(None, None, None),  # a row left empty
+            Picked(date(2026, 10, 25), time(10, 0), 60),
+            Picked(date(2026, 10, 24), time(10, 0), 60),
+        ],
+        PARIS,
+    )
+    assert sessions == (
+        Session(datetime(2026, 10, 24, 8, 0, tzinfo=UTC), 60),
+        Session(datetime(2026, 10, 25, 9, 0, tzinfo=UTC), 60),
+        Session(datetime(2027, 3, 28, 8, 0, tzinfo=UTC), 90),
+    )
+
+
+def test_a_picked_time_the_clocks_skip_is_refused_with_one_that_exists():
+    with pytest.raises(webinars.WebinarInvalid) as refused:
+        webinars.parse_sessions([Picked(date(2027, 3, 28), time(2, 30), 60)], PARIS)
+    assert refused.value.problems == [
+        "Session 1: 02:30 does not exist on Sunday, March 28, 2027 in Europe/Paris, because "
+        "the clocks go forward that night. Choose another time, such as 03:30."
+    ]
+
+
+def test_a_picked_time_the_clocks_repeat_is_the_first_one():
+    [session] = webinars.parse_sessions([Picked(date(2026, 10, 25), time(2, 30), 60)], PARIS)
+    assert session.starts_at == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # 02:30 CEST
+
+
+def test_every_missing_pick_is_said_with_its_session_number():
+    with pytest.raises(webinars.WebinarInvalid) as refused:
+        webinars.parse_sessions(
+            [
+                Picked(date(2027, 6, 1), time(10, 0), 60),
+                Picked(None, time(10, 0), 60),
+                Picked(date(2027, 6, 3), None, None),
+                Picked(date(2027, 6, 4), time(10, 0), 0),
+            ],
+            PARIS,
+        )
+    assert refused.value.problems == [
+        "Session 2: choose a date.",
+        "Session 3: choose a start time.",
+        "Session 3: give its length in minutes.",
+        "Session 4: a duration is between 1 and 1440 minutes.",
+    ]
+
+
+def test_no_picked_session_at_all_is_refused():
+    with pytest.raises(webinars.WebinarInvalid, match="Add at least one session: a date"):
+        webinars.parse_sessions([Picked(None, None, None)], PARIS)
+
+
+def test_problems_are_said_in_the_language_of_the_work():
+    with i18n.speaking("fr"), pytest.raises(webinars.WebinarInvalid) as refused:
+        webinars.parse_sessions(
+            [Picked(date(2027, 3, 28), time(2, 30), 60), Picked(None, time(10, 0), 60)], PARIS
+        )
+    assert refused.value.problems == [
+        "Session 1 : 02:30 n'existe pas le dimanche 28 mars 2027 dans le fuseau Europe/Paris, "
+        "car les horloges avancent d'une heure cette nuit-là. Choisissez une autre heure, par "
+        "exemple 03:30.",
+        "Session 2 : choisissez une date.",
+    ]
+
+
+def test_a_refused_import_is_said_in_the_language_of_the_work():
+    content = (
+        b'title,organizer_email,sessions,time_zone\n,ann@example.org,"2027-06-01 10:00, 60",\n'
+    )
+    with i18n.speaking("fr"):
+        [problem] = webinars.import_webinars_csv(ANN, content).problems
+    assert problem == "Ligne 2 : Donnez un titre au webinaire."
+
+
 # --- create ------------------------------------------------------------------------------
 
 
@@ -88,6 +187,7 @@ def test_create_saves_a_free_scheduled_webinar_and_audits_it():
     )
     assert saved.status == "scheduled" and saved.is_free
     assert [s.starts_at.month for s in saved.sessions] == [5, 6]
+    assert saved.time_zone == "UTC"  # typed without a zone: UTC, as before zones
     [entry] = audit.search(ADMIN_ACTOR).to_dict("records")
     assert (entry["actor"], entry["action"], entry["webinar_id"]) == (
         "ann@example.org",
@@ -109,11 +209,35 @@ def test_every_problem_of_a_draft_is_said_at_once_and_nothing_is_saved():
         webinars.create_webinar(ADMIN_ACTOR, draft)
     problems = refused.value.problems
     assert problems[0] == "Give the webinar a title."
-    assert problems[1].startswith("“not-an-address” is not an e-mail address for the organizer.")
+    assert problems[1].startswith(
+        "Organizer e-mail: “not-an-address” is not an e-mail address. An email address must "
+        "have an @-sign."
+    )
     assert problems[2] == "Capacity is a whole number of seats, 1 or more (or leave it empty)."
     assert problems[3].startswith("Session 1 (“soon”)")
     assert problems[4] == "The join link must start with https:// (or leave it empty)."
     assert _row_count("webinars") == 0 and _row_count("audit_log") == 0
+
+
+def test_a_webinar_keeps_its_time_zone_and_its_sessions_in_utc():
+    draft = _draft(sessions=[Picked(date(2026, 10, 25), time(10, 0), 90)], time_zone="europe/paris")
+    webinar_id = webinars.create_webinar(ANN, draft)
+    saved = webinars.get_webinar(ANN, webinar_id)
+    assert saved.time_zone == PARIS  # spelled as the IANA database does
+    assert saved.sessions == (Session(datetime(2026, 10, 25, 9, 0, tzinfo=UTC), 90),)
+    [entry] = audit.search(ADMIN_ACTOR).to_dict("records")
+    assert json.loads(entry["after"])["time_zone"] == PARIS
+
+
+def test_an_unknown_time_zone_is_refused_with_how_to_name_one():
+    draft = _draft(sessions=[Picked(date(2027, 3, 28), time(2, 30), 60)], time_zone="Paris")
+    with pytest.raises(webinars.WebinarInvalid) as refused:
+        webinars.create_webinar(ANN, draft)
+    assert refused.value.problems == [
+        "“Paris” is not a time zone. Choose one from the list, or write its IANA name, such as "
+        "Europe/Paris or America/New_York."
+    ]  # the sessions are checked too, in UTC, where 02:30 exists
+    assert _row_count("webinars") == 0
 
 
 def test_a_title_has_at_most_200_characters():
@@ -180,6 +304,23 @@ def test_an_edit_keeps_status_and_price_and_is_audited_before_and_after():
     assert json.loads(entry["after"])["title"] == "New"
 
 
+def test_an_edit_can_move_a_webinar_to_another_time_zone():
+    webinar_id = webinars.create_webinar(ANN, _draft(sessions="2026-10-25 09:00, 60"))
+    webinars.update_webinar(
+        ANN,
+        webinar_id,
+        _draft(sessions=[Picked(date(2026, 10, 25), time(10, 0), 60)], time_zone=PARIS),
+    )
+    saved = webinars.get_webinar(ANN, webinar_id)
+    assert saved.time_zone == PARIS
+    assert [s.starts_at for s in saved.sessions] == [datetime(2026, 10, 25, 9, 0, tzinfo=UTC)]
+    [entry] = audit.search(ADMIN_ACTOR, action="webinar edited").to_dict("records")
+    assert (json.loads(entry["before"])["time_zone"], json.loads(entry["after"])["time_zone"]) == (
+        "UTC",
+        PARIS,
+    )
+
+
 def test_an_organizer_cannot_hand_their_webinar_to_someone_else():
     webinar_id = webinars.create_webinar(ANN, _draft())
     with pytest.raises(PermissionDenied):
@@ -214,6 +355,37 @@ def test_import_saves_every_row_and_audits_each():
     two = webinars.get_webinar(ANN, result.created[1])
     assert two.title == "Two" and len(two.sessions) == 2 and two.capacity is None
     assert list(audit.search(ADMIN_ACTOR)["action"]) == ["webinar imported"] * 2
+
+
+def test_import_reads_each_rows_sessions_on_the_clocks_of_its_time_zone():
+    content = (
+        b"title,organizer_email,sessions,time_zone\n"
+        b'Paris,ann@example.org,"2026-10-25 10:00, 60; 2026-10-24 10:00, 60",Europe/Paris\n'
+        b'Tokyo,ann@example.org,"2026-10-25 19:00, 60",asia/tokyo\n'
+        b'Plain,ann@example.org,"2026-10-25 10:00, 60",\n'
+    )
+    result = webinars.import_webinars_csv(ANN, content)
+    assert result.problems == []
+    saved = [webinars.get_webinar(ANN, webinar_id) for webinar_id in result.created]
+    assert [(w.title, w.time_zone, [s.starts_at.hour for s in w.sessions]) for w in saved] == [
+        ("Paris", PARIS, [8, 9]),
+        ("Tokyo", "Asia/Tokyo", [10]),
+        ("Plain", "UTC", [10]),  # no zone: UTC, as files were before zones
+    ]
+
+
+def test_import_names_a_rows_unknown_zone_and_its_skipped_times():
+    content = (
+        b"title,organizer_email,sessions,time_zone\n"
+        b'Good,ann@example.org,"2027-06-01 10:00, 60",Europe/Paris\n'
+        b'Mars,ann@example.org,"2027-06-01 10:00, 60",Mars/Olympus\n'
+        b'Gap,ann@example.org,"2027-03-28 02:30, 60",Europe/Paris\n'
+    )
+    result = webinars.import_webinars_csv(ANN, content)
+    assert result.created == []
+    assert result.problems[0].startswith("Row 3: “Mars/Olympus” is not a time zone.")
+    assert result.problems[1].startswith("Row 4: Session 1: 02:30 does not exist on Sunday")
+    assert _row_count("webinars") == 0
 
 
 def test_import_with_one_bad_row_saves_nothing_and_names_the_rows():
@@ -308,6 +480,7 @@ def test_list_webinars_shows_status_price_and_seats_newest_first():
     }
     assert frame.loc["wb_next", "price_amount"] == 4900
     assert frame.loc["wb_next", "price_currency"] == "usd"
+    assert set(frame["time_zone"]) == {"UTC"}  # their sessions were typed in UTC
     # Seats are registrations that hold one: the cancelled registration does not count.
     assert frame["registrations"].to_dict() == {"wb_next": 2, "wb_past": 0, "wb_off": 0}
     assert frame["net_revenue"].isna().all()  # nothing synced yet

@@ -113,7 +113,7 @@ def test_a_wrong_password_says_so_and_lets_nobody_in(ann_account):
     app.button[0].click().run()
 
     assert [error.value for error in app.error] == [
-        "Wrong e-mail or password. 4 attempt(s) left before a 15-minute lock."
+        "Wrong e-mail or password. 4 attempts left before a 15-minute lock."
     ]
     assert app.title[0].value == "Sign in" and _shown(app) == []
     assert "actor" not in app.session_state and "session_cookie" not in app.session_state

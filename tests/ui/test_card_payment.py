@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from console.services.registration import Checkout
 
-CHECKOUT = Checkout("reg_1", "pi_123", "pi_123_secret_abc", 4900, "usd")
+CHECKOUT = Checkout("reg_1", "pi_123", "pi_123_secret_abc", 4900, "usd", "tok_1")
 
 
 def payment_page(checkout) -> None:  # the body runs as a script of its own
@@ -50,6 +50,8 @@ def test_the_browser_gets_what_confirming_the_payment_needs_and_nothing_more():
         "name": "Ada Lovelace",
         "email": "ada@example.org",
         "label": "Pay $49.00",
+        "locale": "en",  # Stripe.js writes the card form and its errors in it
+        "failed": "The payment failed.",
     }
 
 
@@ -70,5 +72,5 @@ def test_nothing_is_returned_before_the_person_pays():
 
 def test_each_payment_intent_gets_a_form_of_its_own():
     first = _form(_app()).id
-    other = _form(_app(Checkout("reg_2", "pi_456", "pi_456_secret_def", 2900, "eur"))).id
+    other = _form(_app(Checkout("reg_2", "pi_456", "pi_456_secret_def", 2900, "eur", "tok_2"))).id
     assert first.endswith("card_pi_123") and other.endswith("card_pi_456")

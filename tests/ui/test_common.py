@@ -84,17 +84,18 @@ def test_an_export_says_when_its_figures_are_test_data():
 # --- the header of a page of figures --------------------------------------------------------
 
 
-def header_page(title_key: str) -> None:
+def header_page(title: str) -> None:
     import streamlit as st
 
+    from console.formatting.i18n import _
     from console.ui.common import page_header
 
-    settings = page_header(title_key)
+    settings = page_header(_(title))
     st.markdown(f"settings: {None if settings is None else settings.key_hint}")
 
 
 def test_without_a_key_the_page_says_how_to_connect_stripe(no_key):
-    said = _said(_run(header_page, "fees"))
+    said = _said(_run(header_page, "Stripe fees"))
     assert said["title"] == ["Stripe fees"]
     assert said["info"][0].startswith("No Stripe key yet. Set STRIPE_API_KEY")
     assert said["markdown"] == ["settings: None"]
@@ -103,7 +104,7 @@ def test_without_a_key_the_page_says_how_to_connect_stripe(no_key):
 
 def test_before_a_first_sync_the_page_says_how_to_run_one(no_key, monkeypatch):
     monkeypatch.setenv("STRIPE_API_KEY", "sk_test_never_synced")
-    said = _said(_run(header_page, "overview", locale="fr"))
+    said = _said(_run(header_page, "Revenue", locale="fr"))
     assert said["title"] == ["Revenus"]
     assert said["warning"] == ["MODE TEST : données de test Stripe"]
     assert said["info"][0].startswith("Aucune synchronisation pour l'instant.")
@@ -111,7 +112,7 @@ def test_before_a_first_sync_the_page_says_how_to_run_one(no_key, monkeypatch):
 
 
 def test_after_a_sync_the_page_has_its_settings_and_a_test_mode_banner(synced):
-    said = _said(_run(header_page, "reconciliation"))
+    said = _said(_run(header_page, "Reconciliation"))
     assert said["title"] == ["Reconciliation"]
     assert said["warning"] == [TEST_MODE]  # and no freshness warning
     assert said["markdown"] == ["settings: test secret key …sole"]
@@ -122,7 +123,7 @@ def test_old_data_gets_a_warning_with_the_time_of_the_last_sync(fresh_stripe):
     with db.connect(write=True) as con:
         con.execute("UPDATE sync_runs SET finished_at = finished_at - INTERVAL 7 HOUR")
     last = sync.last_success_at(False)
-    said = _said(_run(header_page, "fees"))
+    said = _said(_run(header_page, "Stripe fees"))
     assert said["warning"] == [
         TEST_MODE,
         f"The data is more than 6 hours old (last sync {last:%Y-%m-%d %H:%M} UTC). "
@@ -154,7 +155,7 @@ def data_page(roles: tuple[str, ...]) -> None:
 
     from console.ui.common import open_data_page
 
-    page = open_data_page("fees", *roles)
+    page = open_data_page("Stripe fees", *roles)
     choices = page.read("filter_choices")
     st.markdown(f"{page.actor.email} · {page.lang} · {sorted(choices.currencies)}")
 

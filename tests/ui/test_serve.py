@@ -64,3 +64,9 @@ def test_importing_serve_starts_nothing(started):
 def test_streamlits_exit_code_is_the_processs(started, monkeypatch):
     monkeypatch.setattr(streamlit.web.cli, "main", lambda: 3)
     assert _serve() == 3
+
+
+def test_public_runs_the_public_sites_entry_point(started):
+    assert _serve("--public", "--server.port", "8502") == 0
+    assert started[0]["argv"] == ["streamlit", "run", "public_app.py", "--server.port", "8502"]
+    assert started[0]["pages_directory"] is False

@@ -1,6 +1,6 @@
 """console/ui/tables.py through AppTest: translated headings, full-width tables without the
 index, date columns, and CSV downloads (formulas neutralised; a function called only when
-the file is asked for)."""
+the file is asked for; the header row in the page's language, the values as they are)."""
 
 from __future__ import annotations
 
@@ -47,36 +47,42 @@ def _headings(app: AppTest, index: int = 0) -> dict:
 # --- headings --------------------------------------------------------------------------------
 
 
-def labels_page(columns: tuple[str, ...], keys: dict[str, str]) -> None:
+def labels_page(columns: tuple[str, ...], texts: dict[str, str]) -> None:
     import streamlit as st
 
+    from console.formatting.i18n import _
     from console.ui.tables import labels
 
-    st.markdown(" | ".join(f"{c}: {label}" for c, label in labels(*columns, **keys).items()))
+    given = {column: _(text) for column, text in texts.items()}
+    st.markdown(" | ".join(f"{c}: {label}" for c, label in labels(*columns, **given).items()))
 
 
-def test_each_column_is_headed_by_its_own_label_unless_another_key_is_named():
-    app = _run(
-        labels_page,
-        ("gross", "fees", "net"),
-        {"fees": "stripe_fees", "settlement_currency": "settled_in"},
-    )
-    # The named columns in their order, then those only `keys` names.
-    assert app.markdown[0].value == (
-        "gross: Gross | fees: Stripe fees | net: Net | settlement_currency: Settled in"
-    )
+def test_each_column_is_headed_by_its_own_heading_unless_another_is_given():
+    app = _run(labels_page, ("gross", "fees", "mystery"), {"gross": "Amount", "x": "Net"})
+    # The named columns in their order (a column with no heading keeps its name), then
+    # those only `texts` names.
+    assert app.markdown[0].value == "gross: Amount | fees: Stripe fees | mystery: mystery | x: Net"
 
 
 def test_headings_are_in_the_chosen_language():
-    app = _run(
-        labels_page,
-        ("gross", "fees"),
-        {"fees": "stripe_fees", "settlement_currency": "settled_in"},
-        locale="fr",
-    )
+    app = _run(labels_page, ("gross", "fees", "settlement_currency"), {}, locale="fr")
     assert app.markdown[0].value == (
         "gross: Brut | fees: Frais Stripe | settlement_currency: Réglé en"
     )
+
+
+# Headings French writes as English does.
+SAME_IN_FRENCH = {"email", "net", "transactions", "id", "console", "stripe", "mode", "note"}
+
+
+def test_every_heading_has_a_french_translation():
+    from console.formatting import i18n
+    from console.ui.tables import HEADINGS, headings
+
+    with i18n.speaking("fr"):
+        french = headings()
+    untranslated = [c for c in HEADINGS if french[c] == HEADINGS[c] and c not in SAME_IN_FRENCH]
+    assert untranslated == []
 
 
 def table_page(frame, seconds: bool) -> None:
@@ -124,9 +130,28 @@ def test_a_frame_is_downloaded_as_csv_with_formulas_neutralised(downloads):
     data, mimetype, file_name = downloads[button.proto.url]
     assert (mimetype, file_name) == ("text/csv", "registrants.csv")
     assert data.decode().splitlines() == [
-        "name,amount_paid",
+        "Name,Amount paid",  # headings for people; amounts stay in minor units
         '"\'=HYPERLINK(""http://x"",""y"")",4900',
         "Ada,0",
+    ]
+
+
+def test_the_csv_header_is_in_the_chosen_language_and_the_values_are_kept(downloads):
+    frame = pd.DataFrame(
+        {
+            "status": ["partially_refunded"],
+            "amount_paid": [4900],
+            "paid_at": ["2026-11-02 09:30:15"],
+            "custom, column": ["kept"],
+        }
+    )
+    app = _run(download_page, frame, "registrants.csv", None, locale="fr")
+    [button] = app.get("download_button")
+    assert button.proto.label == "Télécharger le CSV"
+    data, _, _ = downloads[button.proto.url]
+    assert data.decode().splitlines() == [
+        'Statut,Montant payé,Payé le (UTC),"custom, column"',
+        "partially_refunded,4900,2026-11-02 09:30:15,kept",
     ]
 
 
@@ -137,13 +162,15 @@ def test_the_default_label_is_in_the_chosen_language_and_a_label_can_be_given(do
     assert named.get("download_button")[0].proto.label == "Download the summary (CSV)"
 
 
-def test_bytes_are_downloaded_as_they_are(downloads):
+def test_bytes_are_downloaded_as_they_are_but_for_known_headings(downloads):
     app = _run(download_page, b"kept,as\n=1,is\n", "raw.csv", None)
     assert downloads[app.get("download_button")[0].proto.url] == (
         b"kept,as\n=1,is\n",
         "text/csv",
         "raw.csv",
     )
+    app = _run(download_page, b"email,net\r\n=1,-5\r\n", "raw.csv", None, locale="fr")
+    assert downloads[app.get("download_button")[0].proto.url][0] == (b"E-mail,Net\r\n=1,-5\r\n")
 
 
 def test_a_function_is_called_only_when_the_file_is_asked_for(downloads):
@@ -161,3 +188,10 @@ def test_a_function_is_called_only_when_the_file_is_asked_for(downloads):
     function, mimetype, file_name = downloads[button.proto.deferred_file_id]
     assert (mimetype, file_name) == ("text/csv", "all.csv")
     assert function() == b"every,row\n" and calls == ["built"]
+
+
+def test_a_file_built_on_click_has_the_headings_of_the_page_that_offered_it(downloads):
+    """The click is answered outside the page's run, where no language is set."""
+    app = _run(download_page, lambda: b"name,fee\nAda,172\n", "all.csv", None, locale="fr")
+    function, _, _ = downloads[app.get("download_button")[0].proto.deferred_file_id]
+    assert function() == b"Nom,Frais Stripe\nAda,172\n"

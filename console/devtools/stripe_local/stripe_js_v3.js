@@ -34,6 +34,36 @@
     return send(path, key, encode(params), "application/x-www-form-urlencoded");
   }
 
+  // Stripe.js writes its card form and card errors in the locale given to Stripe() or
+  // elements() (https://docs.stripe.com/js/appendix/supported_locales); here English
+  // and French, in Stripe's own French wording.
+  const WORDS = {
+    en: {
+      number: "Card number", expiry: "MM / YY", cvc: "CVC",
+      incomplete_number: "Your card number is incomplete.",
+      incomplete_expiry: "Your card's expiration date is incomplete.",
+      incomplete_cvc: "Your card's security code is incomplete.",
+    },
+    fr: {
+      number: "Numéro de carte", expiry: "MM / AA", cvc: "CVC",
+      incomplete_number: "Votre numéro de carte est incomplet.",
+      incomplete_expiry: "La date d'expiration de votre carte est incomplète.",
+      incomplete_cvc: "Le code de sécurité de votre carte est incomplet.",
+      card_declined: "Votre carte a été refusée.",
+      expired_card: "Votre carte a expiré.",
+      incorrect_cvc: "Le code de sécurité de votre carte est incorrect.",
+      processing_error: "Une erreur est survenue lors du traitement de votre carte. " +
+        "Veuillez réessayer.",
+    },
+  };
+  function wordsFor(locale) {
+    const language = String(locale || "en").toLowerCase().split("-")[0];
+    return WORDS[language] || WORDS.en;
+  }
+  function localized(error, words) {
+    return Object.assign({}, error, {message: words[error.code] || error.message});
+  }
+
   function field(placeholder, testId, autocomplete) {
     const input = document.createElement("input");
     input.placeholder = placeholder;
@@ -45,8 +75,9 @@
     return input;
   }
 
-  function CardElement() {
+  function CardElement(words) {
     this.inputs = null;
+    this.words = words;
   }
   CardElement.prototype.mount = function (target) {
     const host = typeof target === "string" ? document.querySelector(target) : target;
@@ -54,9 +85,9 @@
     box.style.cssText = "display:flex;gap:8px;border:1px solid #ccc;border-radius:6px;" +
       "padding:8px;background:#fff;";
     this.inputs = {
-      number: field("Card number", "card-number", "cc-number"),
-      expiry: field("MM / YY", "card-expiry", "cc-exp"),
-      cvc: field("CVC", "card-cvc", "cc-csc"),
+      number: field(this.words.number, "card-number", "cc-number"),
+      expiry: field(this.words.expiry, "card-expiry", "cc-exp"),
+      cvc: field(this.words.cvc, "card-cvc", "cc-csc"),
     };
     this.inputs.number.style.flex = "3";
     this.inputs.expiry.style.flex = "1";
@@ -68,11 +99,11 @@
     const number = this.inputs.number.value.replace(/\D/g, "");
     const expiry = this.inputs.expiry.value.replace(/\s/g, "").split("/");
     const cvc = this.inputs.cvc.value.replace(/\D/g, "");
-    if (number.length < 13) return {error: "Your card number is incomplete."};
+    if (number.length < 13) return {error: this.words.incomplete_number};
     if (expiry.length !== 2 || !/^\d{1,2}$/.test(expiry[0]) || !/^\d{2,4}$/.test(expiry[1])) {
-      return {error: "Your card's expiration date is incomplete."};
+      return {error: this.words.incomplete_expiry};
     }
-    if (cvc.length < 3) return {error: "Your card's security code is incomplete."};
+    if (cvc.length < 3) return {error: this.words.incomplete_cvc};
     const year = expiry[1].length === 2 ? 2000 + Number(expiry[1]) : Number(expiry[1]);
     return {number: number, exp_month: Number(expiry[0]), exp_year: year, cvc: cvc};
   };
@@ -114,12 +145,14 @@
     return {error: error};
   }
 
-  window.Stripe = function (publishableKey) {
+  window.Stripe = function (publishableKey, options) {
     let card = null;
+    let words = wordsFor((options || {}).locale);
     return {
-      elements: function () {
+      elements: function (elementOptions) {
+        if (elementOptions && elementOptions.locale) words = wordsFor(elementOptions.locale);
         return {
-          create: function () { card = new CardElement(); return card; },
+          create: function () { card = new CardElement(words); return card; },
           getElement: function () { return card; },
         };
       },
@@ -133,10 +166,10 @@
           type: "card", card: details,
           billing_details: data.payment_method.billing_details || {},
         });
-        if (!method.ok) return {error: method.body.error};
+        if (!method.ok) return {error: localized(method.body.error, words)};
         const confirmed = await post("/v1/payment_intents/" + intent + "/confirm",
           publishableKey, {payment_method: method.body.id, client_secret: clientSecret});
-        if (!confirmed.ok) return {error: confirmed.body.error};
+        if (!confirmed.ok) return {error: localized(confirmed.body.error, words)};
         if (confirmed.body.status !== "requires_action") return {paymentIntent: confirmed.body};
         const outcome = await challenge();
         const answered = await send("/js.stripe.com/v3/authenticate/" + intent, publishableKey,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from console.formatting.i18n import _
 from console.mail import mailer, notifications
 from console.services import audit
 from console.services.access import Actor, require_webinar_owner
@@ -15,14 +16,16 @@ def cancel_registration_without_refund(
     """Cancel one registration and tell the registrant; no money moves."""
     webinar = catalog.load_webinar(webinar_id)
     if webinar is None:
-        raise RefundRefused(f"There is no webinar {webinar_id}.")
+        raise RefundRefused(_("There is no webinar {webinar_id}.", webinar_id=webinar_id))
     require_webinar_owner(actor, webinar.organizer_email)
     if not reason.strip():
-        raise RefundRefused("Give the reason for the cancellation: the registrant reads it.")
+        raise RefundRefused(_("Give the reason for the cancellation: the registrant reads it."))
     with db.connect(write=True) as con:
         rows = catalog.cancel_registrations_by_email(con, webinar_id, email)
         if not rows:
-            raise RefundRefused(f"{email} has no active registration for this webinar.")
+            raise RefundRefused(
+                _("{email} has no active registration for this webinar.", email=email)
+            )
         audit.record(
             con,
             actor.email,

@@ -23,6 +23,9 @@ import pandas as pd
 
 from console.domain.catalog import Webinar
 from console.domain.money import MoneyError, convert, format_money, parse_minor_units
+from console.formatting import i18n
+from console.formatting.i18n import N_, _
+from console.formatting.presentation import refusal_text
 from console.mail import mailer, notifications
 from console.services import audit
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, require, require_webinar_owner
@@ -31,6 +34,18 @@ from console.store import catalog, db, refund_requests, rollups
 from console.stripe_api import gateway, mirror
 
 REASONS = ("requested_by_customer", "duplicate", "fraudulent")
+# Stripe's dispute statuses as people read them (https://docs.stripe.com/api/disputes/object).
+DISPUTE_STATUSES = {
+    "warning_needs_response": N_("warning needs response"),
+    "warning_under_review": N_("warning under review"),
+    "warning_closed": N_("warning closed"),
+    "needs_response": N_("needs response"),
+    "under_review": N_("under review"),
+    "won": N_("won"),
+    "lost": N_("lost"),
+    "prevented": N_("prevented"),
+    "open": N_("open"),
+}
 # One thread of this process at a time asks Stripe for a request's refund and records the
 # answer: a page's job and the background round may reach the same open request together.
 _answering = threading.RLock()
@@ -68,22 +83,29 @@ class RefundPlan:
     net_after: int  # what the organizer keeps of this payment afterwards
     converted: bool = False  # net_after is an estimate at the payment's exchange rate
 
-    def describe(self, locale: str = "en") -> str:
-        about = "about " if self.converted else ""
-        return (
-            f"Refund {format_money(self.amount, self.currency, locale)} of "
-            f"{format_money(self.charged, self.currency, locale)} to {self.name or self.email}. "
-            f"Stripe keeps its fee of "
-            f"{format_money(self.fee, self.settlement_currency, locale)}: it is not returned. "
-            f"The organizer's net on this payment becomes {about}"
-            f"{format_money(self.net_after, self.settlement_currency, locale)}."
-            + (
-                f" (The refund is converted to {self.settlement_currency.upper()} at Stripe's "
-                "rate of the day.)"
-                if self.converted
-                else ""
+    def describe(self, locale: str | None = None) -> str:
+        """The plan in words, in `locale` (by default the current language)."""
+        with i18n.speaking(locale or i18n.language()) as language:
+            values = {
+                "amount": format_money(self.amount, self.currency, language),
+                "charged": format_money(self.charged, self.currency, language),
+                "who": self.name or self.email,
+                "fee": format_money(self.fee, self.settlement_currency, language),
+                "net": format_money(self.net_after, self.settlement_currency, language),
+            }
+            if not self.converted:
+                return _(
+                    "Refund {amount} of {charged} to {who}. Stripe keeps its fee of {fee}: it "
+                    "is not returned. The organizer's net on this payment becomes {net}.",
+                    **values,
+                )
+            return _(
+                "Refund {amount} of {charged} to {who}. Stripe keeps its fee of {fee}: it is "
+                "not returned. The organizer's net on this payment becomes about {net}. (The "
+                "refund is converted to {currency} at Stripe's rate of the day.)",
+                currency=self.settlement_currency.upper(),
+                **values,
             )
-        )
 
 
 @dataclass(frozen=True)
@@ -104,7 +126,12 @@ def _charge_owner(charge_id: str, livemode: bool) -> dict:
             [charge_id, livemode],
         ).fetchone()
     if row is None:
-        raise RefundRefused(f"There is no payment {charge_id} in the console. Sync, then retry.")
+        raise RefundRefused(
+            _(
+                "There is no payment {charge_id} in the console. Sync, then retry.",
+                charge_id=charge_id,
+            )
+        )
     keys = ("webinar_id", "name", "email", "registrant_id", "organizer_email")
     return dict(zip(keys, row, strict=True))
 
@@ -141,7 +168,10 @@ def _settled(charge_id: str) -> _Settled:
         ).fetchone()
     if row is None:
         raise RefundRefused(
-            f"There is no paid payment {charge_id} in the console. Sync, then retry."
+            _(
+                "There is no paid payment {charge_id} in the console. Sync, then retry.",
+                charge_id=charge_id,
+            )
         )
     currency, fee, net, rate = row
     return _Settled(currency, int(fee), int(net), None if rate is None else Decimal(rate))
@@ -188,10 +218,15 @@ def _refuse_if_disputed(settings: StripeSettings, charge: dict) -> None:
     dispute = gateway.latest_dispute(gateway.client(settings), charge["id"])
     if dispute and dispute.get("is_charge_refundable"):
         return
-    status = dispute["status"].replace("_", " ") if dispute else "open"
+    status = dispute["status"] if dispute else "open"
     raise RefundRefused(
-        f"This payment is disputed (dispute {status}), and Stripe does not refund it while "
-        "the dispute stands. Answer the dispute in the Stripe dashboard instead."
+        _(
+            "This payment is disputed (dispute {status}), and Stripe does not refund it while "
+            "the dispute stands. Answer the dispute in the Stripe dashboard instead.",
+            status=_(DISPUTE_STATUSES[status])
+            if status in DISPUTE_STATUSES
+            else status.replace("_", " "),
+        )
     )
 
 
@@ -210,21 +245,26 @@ def plan_refund(
     charge = _stripe_charge(settings, charge_id)
     currency = charge["currency"]
     if charge["status"] != "succeeded":
-        raise RefundRefused("This payment did not succeed, so there is nothing to refund.")
+        raise RefundRefused(_("This payment did not succeed, so there is nothing to refund."))
     _refuse_if_disputed(settings, charge)
     refunded = int(charge.get("amount_refunded") or 0)
     refundable = charge["amount"] - refunded
     if refundable <= 0:
-        raise AlreadyRefunded("This payment is already fully refunded.")
+        raise AlreadyRefunded(_("This payment is already fully refunded."))
     if amount_text is None:
         amount = refundable
     else:
         amount = _parse_refund_amount(amount_text, currency)
         if amount > refundable:
+            language = i18n.language()
             raise RefundRefused(
-                f"At most {format_money(refundable, currency)} can still be refunded "
-                f"({format_money(refunded, currency)} of {format_money(charge['amount'], currency)}"
-                " was refunded already). Lower the amount."
+                _(
+                    "At most {refundable} can still be refunded ({refunded} of {charged} was "
+                    "refunded already). Lower the amount.",
+                    refundable=format_money(refundable, currency, language),
+                    refunded=format_money(refunded, currency, language),
+                    charged=format_money(charge["amount"], currency, language),
+                )
             )
     settled = known.settled if known else _settled(charge_id)
     converted = settled.currency != currency and settled.exchange_rate is not None
@@ -251,9 +291,9 @@ def _parse_refund_amount(text: str, currency: str) -> int:
     try:
         amount = parse_minor_units(text, currency)
     except MoneyError as problem:
-        raise RefundRefused(str(problem)) from None
+        raise RefundRefused(refusal_text(problem)) from None
     if amount <= 0:
-        raise RefundRefused("A refund must be more than zero.")
+        raise RefundRefused(_("A refund must be more than zero."))
     return amount
 
 
@@ -278,7 +318,9 @@ def issue_refund(
     settings = settings or stripe_settings()
     _check_actor(actor, known.owner if known else _charge_owner(plan.charge_id, settings.livemode))
     if reason is not None and reason not in REASONS:
-        raise RefundRefused(f"The reason must be one of {', '.join(REASONS)}, or none.")
+        raise RefundRefused(
+            _("The reason must be one of {reasons}, or none.", reasons=", ".join(REASONS))
+        )
     request = refund_requests.load(request_id)
     if request is None:
         new = refund_requests.NewRequest(
@@ -300,12 +342,14 @@ def issue_refund(
                 request = refund_requests.open_request(con, new)
         except duckdb.ConstraintException:
             raise RefundInProgress(
-                "Another refund of this payment is in progress. Look again in a moment: it "
-                "will show here when Stripe has answered."
+                _(
+                    "Another refund of this payment is in progress. Look again in a moment: it "
+                    "will show here when Stripe has answered."
+                )
             ) from None
         except duckdb.TransactionException:
             raise RefundInProgress(
-                "Someone else is refunding this payment right now. Look again in a moment."
+                _("Someone else is refunding this payment right now. Look again in a moment.")
             ) from None
     outcome = _drive(actor, request, settings, known)
     if refresh_totals:
@@ -345,7 +389,7 @@ def _ask_stripe(
         if problem.retryable:
             raise  # stays open: the next look retries with the same key
         _record_failure(actor, request, str(problem))
-        raise RefundRefused(f"Stripe refused the refund: {problem}") from None
+        raise RefundRefused(_("Stripe refused the refund: {problem}", problem=problem)) from None
     return record(request, refund, known)
 
 

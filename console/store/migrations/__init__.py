@@ -14,6 +14,7 @@ from types import ModuleType
 
 import duckdb
 
+from console.formatting.i18n import _
 from console.store.migrations import (
     m0001_initial,
     m0002_ledger,
@@ -48,9 +49,14 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
 def check_not_newer(version: int, path: Path) -> None:
     if version > LATEST:
         raise DatabaseTooNew(
-            f"The database {path} was written by a newer release of the console (schema "
-            f"version {version}; this release knows up to {LATEST}). Upgrade the console, "
-            "or set CONSOLE_DB to another file."
+            _(
+                "The database {path} was written by a newer release of the console (schema "
+                "version {version}; this release knows up to {latest}). Upgrade the console, "
+                "or set CONSOLE_DB to another file.",
+                path=path,
+                version=version,
+                latest=LATEST,
+            )
         )
 
 
