@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from console import settings
+from console.formatting import i18n
 from console.services import auth
 from console.settings import StripeSettings, is_live_key, key_kind, setting, stripe_settings
 from console.store import db
@@ -145,6 +146,23 @@ def test_the_key_hint_shows_the_kind_and_last_four_characters_only():
     hint = StripeSettings(api_key=secret, api_base="https://api.stripe.com").key_hint
     assert hint == "live secret key …9z8Y"
     assert "secretPART" not in hint
+
+
+@pytest.mark.parametrize(
+    ("key", "french"),
+    [
+        ("sk_test_51abcd", "clé secrète de test …abcd"),
+        ("sk_live_51abcd", "clé secrète de production …abcd"),
+        ("rk_test_51abcd", "clé restreinte de test …abcd"),
+        ("rk_live_51abcd", "clé restreinte de production …abcd"),
+        (None, "aucune clé"),
+    ],
+)
+def test_the_key_hint_is_said_in_the_current_language(key, french):
+    configured = StripeSettings(api_key=key, api_base="https://api.stripe.com")
+    with i18n.speaking("fr"):
+        assert configured.key_hint == french
+    assert configured.key_hint.endswith("key …abcd") or configured.key_hint == "no key"
 
 
 def test_settings_cannot_be_changed_once_read():

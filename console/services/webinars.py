@@ -179,10 +179,10 @@ def _session(
                 "Session {number}: {clock} does not exist on {day} in {zone}, because the "
                 "clocks go forward that night. Choose another time, such as {later}.",
                 number=number,
-                clock=f"{start:%H:%M}",
+                clock=start.strftime("%H:%M"),
                 day=format_date(day, "full", locale=language()),
                 zone=zone,
-                later=f"{skipped.first_after:%H:%M}",
+                later=skipped.first_after.strftime("%H:%M"),
             )
         )
         return None

@@ -8,10 +8,9 @@ import streamlit as st
 
 from console.domain.catalog import Webinar
 from console.formatting.i18n import N_, _
-from console.formatting.presentation import formatted_money
 from console.services import cancellations
 from console.services.access import Actor, PermissionDenied
-from console.ui.common import problem_text
+from console.ui.common import money_cell, problem_text
 from console.ui.jobs import run_job
 from console.ui.tables import csv_download, labels, table
 
@@ -32,7 +31,11 @@ def outcome_text(outcome: str) -> str:
 
 def summary_table(summary: pd.DataFrame) -> None:
     """Who was refunded, skipped or failed, in words; amounts in their currency."""
-    shown = formatted_money(summary, {"amount_refunded": "currency"})
+    shown = summary.copy().astype(object)
+    shown["amount_refunded"] = [
+        money_cell(amount, currency)
+        for amount, currency in zip(summary["amount_refunded"], summary["currency"], strict=True)
+    ]
     shown["outcome"] = [outcome_text(outcome) for outcome in summary["outcome"]]
     table(shown.fillna(""), labels(*shown.columns))
 

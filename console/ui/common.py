@@ -34,6 +34,13 @@ def money(amount: int, currency: str) -> str:
     return format_money(int(amount), currency, i18n.language())
 
 
+def money_cell(amount: object, currency: object) -> str:
+    """An amount in a table's cell; blank where there is none (or no currency to write it in)."""
+    if not isinstance(currency, str) or amount is None or pd.isna(amount):
+        return ""
+    return money(int(amount), currency)
+
+
 def number(count: int) -> str:
     """A count as the language writes it: 12,345 in English, 12 345 in French."""
     return format_decimal(int(count), locale=i18n.language())

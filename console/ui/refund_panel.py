@@ -7,11 +7,11 @@ import streamlit as st
 
 from console.formatting import i18n
 from console.formatting.i18n import N_, _, ngettext
-from console.formatting.presentation import formatted_money, price_text
+from console.formatting.presentation import price_text
 from console.services import refunds
 from console.services.access import Actor, PermissionDenied
 from console.stripe_api import gateway
-from console.ui.common import problem_text
+from console.ui.common import money_cell, problem_text
 from console.ui.registrants_view import dispute_text
 from console.ui.tables import heading, labels, table, when_column
 
@@ -80,11 +80,9 @@ def refund_panel(actor: Actor, rows: pd.DataFrame, lang: str | None = None) -> N
         == "full"
     )
     amount_text = None if full else st.text_input(_("Amount to refund"), key="refund_amount")
+    reasons = {reason: reason_text(reason) for reason in (NO_REASON, *refunds.REASONS)}
     reason = st.selectbox(
-        _("Reason (sent to Stripe)"),
-        [NO_REASON, *refunds.REASONS],
-        key="refund_reason",
-        format_func=reason_text,
+        _("Reason (sent to Stripe)"), list(reasons), key="refund_reason", format_func=reasons.get
     )
     note = st.text_input(_("Internal note (kept in the console)"), key="refund_note")
     cancel = st.checkbox(_("Also cancel the registration"), key="refund_cancel")
@@ -175,7 +173,11 @@ def refund_requests_table(actor: Actor, webinar_id: str) -> None:
             )
         )
     with st.expander(_("Refunds issued from the console")):
-        shown = formatted_money(requests, {"amount": "currency"})
+        shown = requests.copy().astype(object)
+        shown["amount"] = [
+            money_cell(amount, currency)
+            for amount, currency in zip(requests["amount"], requests["currency"], strict=True)
+        ]
         shown["status"] = [refund_status_text(status) for status in requests["status"]]
         shown["reason"] = [reason_text(reason) for reason in requests["reason"]]
         table(

@@ -60,12 +60,8 @@ def registrant_search() -> tuple[str, str]:
     """What to look for, and the order."""
     left, right = st.columns([3, 1])
     search = left.text_input(_("Search name, e-mail or charge"), key="registrant_search")
-    sort = right.selectbox(
-        _("Sort by"),
-        list(analytics.REGISTRANT_SORTS),
-        key="registrant_sort",
-        format_func=heading,
-    )
+    sorts = {sort: heading(sort) for sort in analytics.REGISTRANT_SORTS}
+    sort = right.selectbox(_("Sort by"), list(sorts), key="registrant_sort", format_func=sorts.get)
     return search, sort
 
 

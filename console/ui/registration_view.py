@@ -147,7 +147,7 @@ def card_checkout(webinar: Webinar, settings: StripeSettings) -> None:
         st.stop()
     lang = i18n.language()
     st.subheader(_("Pay by card"))
-    st.caption(
+    st.markdown(
         _(
             "Visa, Mastercard, American Express and Discover. Your card details go to "
             "Stripe directly; this site never sees them."
@@ -257,4 +257,5 @@ def confirmation(return_token: str) -> None:
         )
     )
     st.markdown(webinar.description.replace("\n", "  \n"))
-    st.caption(_("Keep this page's address: it brings you back here."))
+    # Plain text, not a caption: captions' grey is below WCAG AA contrast (axe-core).
+    st.markdown(_("Keep this page's address: it brings you back here."))

@@ -28,12 +28,10 @@ REGISTRANTS_PAGE = "pages/registrants.py"
 def revenue_filters(choices: analytics.FilterChoices) -> analytics.RevenueFilter:
     """Period, webinars, organizer and currency, side by side."""
     columns = st.columns([1.2, 2, 1.5, 1])
+    # Words chosen now: a widget may call its format_func outside this page's language.
+    periods = {period: _(text) for period, text in PERIOD_LABELS.items()}
     period = columns[0].selectbox(
-        _("Period"),
-        list(PERIODS),
-        index=3,
-        format_func=lambda p: _(PERIOD_LABELS[p]),
-        key="period",
+        _("Period"), list(PERIODS), index=3, format_func=periods.get, key="period"
     )
     webinar_ids = columns[1].multiselect(
         _("Webinars"),
@@ -102,13 +100,14 @@ def kpi_cards(frame: pd.DataFrame, columns: tuple[str, ...], caption: str) -> No
 def grain_choice(all_time: bool) -> str:
     """Day, week or month; months by default over all time, weeks otherwise."""
     st.subheader(_("Revenue over time"))
+    grains = {grain: _(charts.GRAINS[grain]) for grain in analytics.GRAINS}
     return st.radio(
         _("Group by"),
         analytics.GRAINS,
         index=2 if all_time else 1,
         horizontal=True,
         key="grain",
-        format_func=lambda g: _(charts.GRAINS[g]),
+        format_func=grains.get,
     )
 
 

@@ -40,7 +40,7 @@ def create_webinar_form(actor: Actor) -> None:
     zone = _zone_picker(
         CREATE,
         _(
-            "The sessions' dates and start times below are on this zone's clocks, and "
+            "The sessions' dates and start times below are in this zone's time, and "
             "registrants see them with its name. It starts as your browser's time zone."
         ),
     )
@@ -88,7 +88,7 @@ def edit_webinar_form(actor: Actor, webinar: Webinar) -> None:
         prefix,
         _(
             "Changing the time zone does not move the sessions: their dates and start times "
-            "below are shown on the new zone's clocks. Registrants see them with its name."
+            "below are shown in the new zone's time. Registrants see them with its name."
         ),
         keep_moments=True,
     )
@@ -210,7 +210,7 @@ def _remove_row(prefix: str, row: int) -> None:
 def _session_pickers(prefix: str, zone: str) -> list[webinars.SessionDraft]:
     """A date, a start time and minutes per session, with each one's start in words."""
     st.markdown(f"**{_('Sessions')}**")
-    st.caption(_("Dates and start times are on the clocks of {zone}.", zone=zone))
+    st.caption(_("Dates and start times are in {zone} time.", zone=zone))
     rows = st.session_state[_key(prefix, "rows")]
     picked = []
     for position, row in enumerate(rows):
@@ -230,9 +230,9 @@ def _session_pickers(prefix: str, zone: str) -> list[webinars.SessionDraft]:
             step=STEP,
             label_visibility=shown,
             help=_(
-                "On the clocks of the time zone above. A time that happens twice, when the "
-                "clocks go back in autumn, is the first one (still summer time). A time the "
-                "clocks skip in spring does not exist and is refused."
+                "In the time zone above. A time that happens twice, when the clocks go back "
+                "in autumn, is the first one (still summer time). A time the clocks skip in "
+                "spring does not exist and is refused."
             ),
         )
         minutes = minutes_column.number_input(
@@ -274,9 +274,9 @@ def _start_in_words(day: date | None, start: time | None, zone: str) -> str:
         return _(
             ":warning: {clock} does not exist that day in {zone}: the clocks go forward. "
             "Choose another time, such as {later}.",
-            clock=f"{start:%H:%M}",
+            clock=start.strftime("%H:%M"),
             zone=zone,
-            later=f"{skipped.first_after:%H:%M}",
+            later=skipped.first_after.strftime("%H:%M"),
         )
     when = session_when(starts_at, zone)
     if time_zones.is_repeated(day, start, zone):

@@ -1,9 +1,13 @@
-"""`console demo`: realistic data through Stripe's API, once, never on a live key."""
+"""`console demo`: realistic data through Stripe's API, once, never on a live key; its
+webinars planned in their country's time zone at sensible local hours."""
 
 from __future__ import annotations
 
 import time
 from collections import Counter
+from datetime import UTC, datetime
+from datetime import time as clock
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -75,6 +79,45 @@ def test_demo_creates_webinars_and_paid_registrations(seeded):
         assert "@" in metadata["registrant_email"]
     names = [intent.metadata["registrant_name"] for intent in intents]
     assert any(ch in "".join(names) for ch in "éèçëï")  # French names too
+
+
+def test_demo_webinars_are_saved_with_their_time_zones(seeded):
+    zones = {f"wb_demo_{n:02d}": catalog.load_webinar(f"wb_demo_{n:02d}").time_zone for n in (1, 2)}
+    assert zones == {"wb_demo_01": "America/New_York", "wb_demo_02": "Europe/Paris"}
+
+
+def test_demo_webinars_are_planned_in_their_countrys_zone_at_local_hours():
+    today = datetime(2026, 10, 30, 9, 0, tzinfo=UTC)
+    webinars = demo.demo_webinars(today)
+    expected = {
+        "eur": ("Europe/Paris", clock(14, 0)),
+        "usd": ("America/New_York", clock(12, 0)),
+        "gbp": ("Europe/London", clock(13, 0)),
+        "jpy": ("Asia/Tokyo", clock(19, 0)),
+        None: ("America/New_York", clock(12, 0)),
+    }
+    for webinar in webinars:
+        zone, start = expected[webinar.price_currency]
+        assert webinar.time_zone == zone
+        for session in webinar.sessions:
+            local = session.starts_at.astimezone(ZoneInfo(zone))
+            assert local.time() == start, (webinar.webinar_id, local)
+            assert session.starts_at.utcoffset().total_seconds() == 0  # stored in UTC
+    # wb_demo_09 (London) meets weekly across the night the clocks go back (25 October).
+    london = next(w for w in webinars if w.webinar_id == "wb_demo_09")
+    assert [s.starts_at for s in london.sessions] == [
+        datetime(2026, 10, 20, 12, 0, tzinfo=UTC),  # 13:00 BST
+        datetime(2026, 10, 27, 13, 0, tzinfo=UTC),  # 13:00 GMT
+    ]
+
+
+def test_demo_registrations_are_dated_as_before_the_webinars_had_zones():
+    # Payments keep their dates (and the reports their figures): registrations are dated
+    # against 16:00 UTC on the first session's day, the time every session had then.
+    today = datetime(2026, 10, 30, 9, 41, 7, tzinfo=UTC)
+    for number, (*_, offset, _language) in enumerate(demo.WEBINARS, 1):
+        before_zones = (today + offset * demo.DAY).replace(hour=16, minute=0, second=0)
+        assert demo._sales_anchor(number, today) == before_zones
 
 
 def test_demo_twice_adds_nothing(seeded):

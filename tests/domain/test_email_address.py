@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from console.domain.email_address import EmailAddressInvalid, normalized_email
+from console.domain.email_address import MISSING, EmailAddressInvalid, normalized_email
 
 
 @pytest.mark.parametrize(
@@ -37,6 +37,7 @@ def test_bad_addresses_say_what_to_fix(typed, what_to_fix):
         normalized_email(typed)
 
     assert str(refused.value).startswith(f"“{typed}” is not an e-mail address. ")
+    assert refused.value.message == "“{address}” is not an e-mail address. {reason}"
     assert what_to_fix in refused.value.reason
     assert refused.value.address == typed
     assert isinstance(refused.value, ValueError)  # callers that catch ValueError still do
@@ -44,8 +45,13 @@ def test_bad_addresses_say_what_to_fix(typed, what_to_fix):
 
 @pytest.mark.parametrize("typed", ["", "   "])
 def test_a_missing_address_asks_for_one(typed):
-    with pytest.raises(EmailAddressInvalid, match="An e-mail address is missing. Type one"):
+    with pytest.raises(EmailAddressInvalid, match="An e-mail address is missing. Type one") as no:
         normalized_email(typed)
+    # Its words are in the catalog, for the layers that translate it.
+    assert (no.value.message, no.value.values) == (
+        "An e-mail address is missing. {reason}",
+        {"address": "", "reason": MISSING},
+    )
 
 
 def test_no_dns_look_up_is_made(monkeypatch):

@@ -2,6 +2,7 @@ import pytest
 
 from console.domain.money import (
     MAXIMUM_CHARGE,
+    Money,
     MoneyError,
     check_chargeable,
     exponent,
@@ -105,3 +106,22 @@ def test_to_major_is_exact():
 )
 def test_format_money(amount, currency, locale, shown):
     assert format_money(amount, currency, locale) == shown
+
+
+def test_a_refusal_keeps_its_english_message_and_values_for_the_layers_that_translate():
+    """The domain speaks no language: its message is the catalog's key, its amounts are
+    written where the message is read (presentation.refusal_text)."""
+    with pytest.raises(MoneyError) as refused:
+        check_chargeable(49, "usd")
+    assert refused.value.message == (
+        "Stripe's minimum charge in {currency} is {minimum}. "
+        "Set at least that, or make the webinar free."
+    )
+    assert refused.value.values == {"currency": "USD", "minimum": Money(50, "usd")}
+    assert str(refused.value) == (
+        "Stripe's minimum charge in USD is $0.50. Set at least that, or make the webinar free."
+    )
+
+
+def test_a_refusal_said_already_is_kept_as_it_is():
+    assert str(MoneyError("Déjà dit : {rien}")) == "Déjà dit : {rien}"

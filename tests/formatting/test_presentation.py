@@ -8,11 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from console.domain.email_address import EmailAddressInvalid, normalized_email
+from console.domain.money import MoneyError, check_chargeable, parse_amount
+from console.formatting import i18n
 from console.formatting.presentation import (
     MONEY_COLUMNS,
     amounts_text,
     formatted_money,
     price_text,
+    refusal_text,
     with_formatted_money,
 )
 
@@ -134,3 +138,79 @@ def test_amounts_text_reads_an_array_as_a_list_column_gives_it():
 @pytest.mark.parametrize("nothing", [[], None, float("nan"), "€1", {"currency": "eur", "net": 1}])
 def test_amounts_text_without_amounts_is_a_dash(nothing):
     assert amounts_text(nothing) == "—"
+
+
+# --- in the language of the work at hand ---------------------------------------------------
+
+
+def test_without_a_locale_money_and_words_follow_the_current_language():
+    with i18n.speaking("fr"):
+        assert price_text(None, None) == "Gratuit"
+        assert price_text(4900, "eur") == f"49,00{NBSP}€"
+        assert amounts_text([{"currency": "eur", "net": 5600}]) == f"56,00{NBSP}€"
+        shown = with_formatted_money(_revenue(), "revenue")
+        assert shown.loc[0, "net"] == f"60,00{NBSP}€"
+        assert price_text(None, None, "en") == "Free"  # a locale given still wins
+    assert price_text(None, None) == "Free"
+    assert with_formatted_money(_revenue(), "revenue").loc[0, "net"] == "€60.00"
+
+
+def _refused(check, *args) -> MoneyError | EmailAddressInvalid:
+    with pytest.raises((MoneyError, EmailAddressInvalid)) as refused:
+        check(*args)
+    return refused.value
+
+
+def test_a_money_refusal_is_said_in_english_with_english_money():
+    problem = _refused(check_chargeable, 49, "usd")
+    assert (
+        refusal_text(problem)
+        == str(problem)
+        == ("Stripe's minimum charge in USD is $0.50. Set at least that, or make the webinar free.")
+    )
+
+
+def test_a_money_refusal_is_said_in_french_with_french_money():
+    problem = _refused(check_chargeable, 1235, "kwd")
+    with i18n.speaking("fr"):
+        said = refusal_text(problem)
+    assert said == (
+        "Pour les paiements par carte en KWD, Stripe exige que la dernière des trois "
+        f"décimales soit 0 : essayez 1,230{NBSP}KWD ou 1,240{NBSP}KWD."
+    )
+    assert "try KWD1.230 or KWD1.240" in str(problem)  # the error itself stays English
+
+
+@pytest.mark.parametrize(
+    ("typed", "currency", "french"),
+    [
+        ("ten", "eur", "« ten » n'est pas un montant."),
+        ("-5", "eur", "choisissez « Gratuit »"),
+        ("1.5", "jpy", "Les montants en JPY n'ont pas de décimales"),
+        ("1.234", "eur", "Les montants en EUR ont au plus 2 décimales."),
+        ("0.10", "eur", f"Le paiement minimum de Stripe en EUR est de 0,50{NBSP}€."),
+        ("10", "xyz", "« xyz » n'est pas une devise"),
+    ],
+)
+def test_every_money_refusal_has_its_french(typed, currency, french):
+    problem = _refused(parse_amount, typed, currency)
+    with i18n.speaking("fr"):
+        assert french in refusal_text(problem)
+
+
+def test_an_address_refusal_is_said_in_french():
+    with i18n.speaking("fr"):
+        assert refusal_text(_refused(normalized_email, " ")) == (
+            "Il manque une adresse e-mail. Saisissez-en une, comme nom@example.org."
+        )
+        assert refusal_text(_refused(normalized_email, "nobody")) == (
+            "« nobody » n'est pas une adresse e-mail. Une adresse e-mail doit contenir un @."
+        )
+        # email-validator's rarer reasons are English only: a French hint instead.
+        assert refusal_text(_refused(normalized_email, "zoe martin@example.org")) == (
+            "« zoe martin@example.org » n'est pas une adresse e-mail. "
+            "Vérifiez-la : une adresse ressemble à nom@example.org."
+        )
+    english = _refused(normalized_email, "zoe martin@example.org")
+    assert refusal_text(english) == str(english)  # English keeps the validator's reason
+    assert "invalid characters before the @-sign" in refusal_text(english)

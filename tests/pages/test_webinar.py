@@ -73,6 +73,26 @@ def paris_webinar(fresh_stripe) -> str:
     )
 
 
+@pytest.fixture(autouse=True)
+def _language_of_the_entry_point(monkeypatch):
+    """Speak the language the sidebar keeps (session state "locale") on every page run, as
+    streamlit_app.py does: AppTest runs a page it switched to without the entry point, since
+    this repository has a pages/ folder (it resets PagesManager.uses_pages_directory before
+    each run, so Streamlit's first-version multipage mode runs the page file alone)."""
+    import streamlit as st
+
+    from console.formatting import i18n
+    from console.ui import auth
+
+    guard = auth.page_guard
+
+    def page_guard(*roles):
+        i18n.use(st.session_state.get("locale"))
+        return guard(*roles)
+
+    monkeypatch.setattr(auth, "page_guard", page_guard)
+
+
 def _open_in(language: str, webinar_id: str, time_zone: str) -> AppTest:
     """The Webinar page as ann opens it, in `language`, from a browser in `time_zone`."""
     app = AppTest.from_file(str(APP), default_timeout=60)

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from console import settings
 from console.domain.catalog import Webinar
+from console.formatting import i18n
 from console.services import (
     analytics,
     audit,
@@ -20,7 +21,16 @@ from console.services import (
     refunds,
     webinars,
 )
-from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, PermissionDenied
+from console.services.access import (
+    ADMIN,
+    FINANCE,
+    ORGANIZER,
+    Actor,
+    PermissionDenied,
+    require,
+    require_webinar_owner,
+    role_name,
+)
 from console.store import cancellation_jobs, db
 from console.store.catalog import save_webinars
 from console.stripe_api import sync
@@ -330,6 +340,50 @@ def test_an_organizers_totals_and_exports_hold_only_their_webinars(world):
         analytics.registrant_rows(ANN, False, "wb_bob")
     )
     assert set(webinars.list_webinars(ANN, False)["webinar_id"]) == {"wb_ann", "wb_old"}
+
+
+# --- refusals, in the language of the work at hand -----------------------------------------
+
+
+def _refusal(check, *args) -> str:
+    with pytest.raises(PermissionDenied) as refused:
+        check(*args)
+    return str(refused.value)
+
+
+def test_a_refusal_says_who_may_and_lists_the_roles_as_the_language_does():
+    assert _refusal(require, FIN, ADMIN) == (
+        "fin@example.org (finance) may not do this; it needs the role admin. Ask an admin."
+    )
+    assert _refusal(require, Actor("x@example.org", ""), ADMIN, ORGANIZER, FINANCE) == (
+        "x@example.org () may not do this; it needs the role admin, organizer, or finance. "
+        "Ask an admin."
+    )
+
+
+def test_a_refusal_raised_while_french_is_spoken_is_french():
+    with i18n.speaking("fr"):
+        assert _refusal(require, ANN, ADMIN, FINANCE) == (
+            "ann@example.org (organisateur) ne peut pas faire cela : il faut le rôle "
+            "administrateur ou finance. Demandez à un administrateur."
+        )
+        assert _refusal(require_webinar_owner, BOB, "ann@example.org") == (
+            "bob@example.org ne peut gérer que ses propres webinaires."
+        )
+        # A service's own check, asked in French.
+        assert "ne peut pas faire cela" in _refusal(connection.failed_mail, FIN)
+    assert "may not do this" in _refusal(connection.failed_mail, FIN)  # and back in English
+
+
+def test_role_names_are_words_in_the_current_language_and_codes_elsewhere():
+    assert [role_name(role) for role in (ADMIN, ORGANIZER, FINANCE)] == [
+        "admin",
+        "organizer",
+        "finance",
+    ]
+    with i18n.speaking("fr"):
+        assert role_name(ADMIN) == "administrateur" and role_name(ORGANIZER) == "organisateur"
+        assert role_name("auditor") == "auditor"  # not a role of the console: as written
 
 
 # --- pages per role --------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import argon2
 import pytest
 
 from console import cli
+from console.formatting import i18n
 from console.services import auth
 from console.services.access import Actor
 from console.store import db
@@ -57,6 +58,53 @@ def test_repeated_failures_lock_the_account_even_for_the_good_password(accounts,
             auth.sign_in("ann@example.org", "wrong")
     with pytest.raises(auth.SignInRefused, match="locked for 15 more minute"):
         auth.sign_in("ann@example.org", PASSWORD)
+
+
+def _refusal(email: str, password: str) -> str:
+    with pytest.raises(auth.SignInRefused) as refused:
+        auth.sign_in(email, password)
+    return str(refused.value)
+
+
+def test_each_failure_says_how_many_attempts_are_left_then_that_the_account_is_locked(accounts):
+    said = [_refusal("ann@example.org", "wrong") for _ in range(auth.LOCK_AFTER_FAILURES)]
+    assert said == [
+        "Wrong e-mail or password. 4 attempts left before a 15-minute lock.",
+        "Wrong e-mail or password. 3 attempts left before a 15-minute lock.",
+        "Wrong e-mail or password. 2 attempts left before a 15-minute lock.",
+        "Wrong e-mail or password. 1 attempt left before a 15-minute lock.",
+        "Wrong e-mail or password. The account is locked for 15 minutes.",
+    ]
+    assert _refusal("ann@example.org", PASSWORD) == (
+        "Too many failed sign-ins: this account is locked for 15 more minutes. "
+        "Try again later, or ask an admin."
+    )
+
+
+def test_a_sign_in_refused_in_french_is_french(accounts):
+    with i18n.speaking("fr"):
+        said = [_refusal("ann@example.org", "wrong") for _ in range(auth.LOCK_AFTER_FAILURES)]
+        locked = _refusal("ann@example.org", PASSWORD)
+    assert said[0] == (
+        "E-mail ou mot de passe incorrect. Encore 4 essais avant un verrouillage de 15 minutes."
+    )
+    assert said[3] == (
+        "E-mail ou mot de passe incorrect. Encore 1 essai avant un verrouillage de 15 minutes."
+    )
+    assert said[4] == "E-mail ou mot de passe incorrect. Le compte est verrouillé pour 15 minutes."
+    assert locked == (
+        "Trop d'échecs de connexion : ce compte est verrouillé pour encore 15 minutes. "
+        "Réessayez plus tard, ou demandez à un administrateur."
+    )
+
+
+def test_the_last_minute_of_a_lock_is_said_in_the_singular(accounts, monkeypatch):
+    monkeypatch.setattr(auth, "LOCK_MINUTES", 0.5)  # a lock that ends within the minute
+    for _ in range(auth.LOCK_AFTER_FAILURES):
+        _refusal("ann@example.org", "wrong")
+    assert "locked for 1 more minute. Try" in _refusal("ann@example.org", PASSWORD)
+    with i18n.speaking("fr"):
+        assert "pour encore 1 minute. Réessayez" in _refusal("ann@example.org", PASSWORD)
 
 
 def test_failures_slow_down(accounts, monkeypatch):

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from console.formatting import i18n
+from console.formatting.i18n import _
 from console.services import audit, connection
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, PermissionDenied
 from console.settings import StripeSettings
@@ -139,6 +141,17 @@ def test_an_unverified_account_says_what_stripe_still_needs(fresh_stripe):
     )
 
 
+def test_an_unverified_account_is_told_in_french_when_french_is_spoken(fresh_stripe):
+    fresh_stripe.config("/_config/account", **UNVERIFIED)
+    with i18n.speaking("fr"), pytest.raises(connection.NotVerified) as refused:
+        connection.require_verified_account(ANN)
+    assert str(refused.value) == (
+        "Le compte Stripe Webinar Demo Org n'est pas encore vérifié : il ne peut pas encaisser "
+        "de paiements. Stripe attend encore : external_account, tos_acceptance.date. "
+        "Terminez la vérification dans le tableau de bord Stripe."
+    )
+
+
 def test_an_account_with_details_but_charges_disabled_is_not_verified(fresh_stripe):
     fresh_stripe.config("/_config/account", charges_enabled=False)
     assert not connection.check_connection(ADMIN_ACTOR).verified
@@ -159,3 +172,22 @@ def test_a_verified_account_lets_admins_and_organizers_charge(settings):
 def test_without_a_key_no_webinar_can_charge(database):
     with pytest.raises(connection.NotVerified, match="No Stripe account is connected"):
         connection.require_verified_account(ANN, StripeSettings(None, "http://x"))
+    with i18n.speaking("fr"), pytest.raises(connection.NotVerified) as refused:
+        connection.require_verified_account(ANN, StripeSettings(None, "http://x"))
+    assert str(refused.value).startswith("Aucun compte Stripe n'est connecté")
+
+
+def test_a_check_made_in_french_is_audited_in_english(settings):
+    with i18n.speaking("fr"):
+        connection.check_connection(ADMIN_ACTOR, settings)
+        assert connection.connection_status(ADMIN_ACTOR, settings).key_hint == (
+            "clé secrète de test …sole"
+        )
+    assert _checks()[0]["key"] == "test secret key …sole"  # the log keeps one language
+
+
+def test_why_a_restricted_key_needs_each_permission_is_in_french():
+    with i18n.speaking("fr"):
+        why = [_(reason) for _name, _level, reason in connection.RESTRICTED_KEY_PERMISSIONS]
+    assert why[1] == "encaisser les paiements des inscriptions"
+    assert not set(why) & {reason for *_what, reason in connection.RESTRICTED_KEY_PERMISSIONS}

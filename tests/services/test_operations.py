@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from console.domain.catalog import Webinar
+from console.formatting import i18n
 from console.services import audit, operations, refunds, registration
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, PermissionDenied
 from console.store import db, refund_requests
@@ -158,6 +159,9 @@ def test_when_stripe_cannot_be_reached_open_refunds_are_a_warning(fresh_stripe, 
 
     assert warning.startswith("Open refunds were not checked: Could not reach Stripe.")
     assert refund_requests.open_request_ids(False) == ["rq_waiting"]  # for the next sync
+    with i18n.speaking("fr"):  # a sync started from a page in French
+        [warning] = operations.settle_after_sync()
+    assert warning.startswith("Les remboursements en cours n'ont pas été vérifiés : ")
 
 
 def test_with_no_key_and_nothing_open_settling_asks_nothing_of_stripe(tmp_path, monkeypatch):

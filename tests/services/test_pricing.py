@@ -11,6 +11,7 @@ import pytest
 
 from console.domain.catalog import Webinar
 from console.domain.money import MoneyError
+from console.formatting import i18n
 from console.services import audit, pricing, webinars
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, PermissionDenied
 from console.services.connection import NotVerified
@@ -116,6 +117,20 @@ def test_amounts_stripe_would_refuse_are_refused_with_what_works(text, currency,
     assert message in str(refused.value)
 
 
+@pytest.mark.parametrize(
+    ("text", "currency", "message"),
+    [
+        ("0.49", "eur", "Le paiement minimum de Stripe en EUR est de 0,50\xa0€."),
+        ("50.5", "jpy", "Les montants en JPY n'ont pas de décimales"),
+        ("forty", "usd", "« forty » n'est pas un montant. Saisissez un nombre comme 49 ou 49,90."),
+    ],
+)
+def test_a_price_refused_while_french_is_spoken_is_refused_in_french(text, currency, message):
+    with i18n.speaking("fr"), pytest.raises(MoneyError) as refused:
+        pricing.preview_price(text, currency)
+    assert message in str(refused.value)
+
+
 def test_a_minimum_itself_is_accepted():
     assert pricing.preview_price("0.50", "usd").amount == 50
     assert pricing.preview_price("50", "jpy").amount == 50
@@ -188,6 +203,8 @@ def test_a_change_built_elsewhere_is_checked_again_before_it_is_saved(verified):
     too_little = pricing.PriceChange("wb_ann", None, None, 10, "usd")
     before = _snapshot()
     with pytest.raises(MoneyError, match="minimum charge in USD"):
+        pricing.save_price(ADMIN_ACTOR, too_little, verified)
+    with i18n.speaking("fr"), pytest.raises(MoneyError, match="paiement minimum de Stripe en USD"):
         pricing.save_price(ADMIN_ACTOR, too_little, verified)
     assert _snapshot() == before
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from console.formatting import i18n
 from console.services import reconciliation
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, PermissionDenied
 from console.settings import StripeSettings
@@ -125,6 +126,11 @@ def test_objects_stripe_no_longer_has_are_missing_at_stripe(fresh_stripe):
     }
     assert len(result.differences) == 2 + 1 + 3
     assert set(result.differences["console"]) == {"present"}
+    with i18n.speaking("fr"):  # compared from the page in French
+        french = reconciliation.reconcile(ADMIN_ACTOR).differences
+    assert set(french["field"]) == {"absent chez Stripe"}
+    assert set(french["console"]) == {"présent"}
+    assert set(french["kind"]) == set(kinds)  # Stripe's names stay Stripe's
     [totals] = result.totals.to_dict("records")
     assert totals["stripe_transactions"] == 0 and totals["console_transactions"] == 3
     assert totals["difference"] == -totals["console_net"]

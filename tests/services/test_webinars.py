@@ -156,8 +156,8 @@ def test_problems_are_said_in_the_language_of_the_work():
         )
     assert refused.value.problems == [
         "Session 1 : 02:30 n'existe pas le dimanche 28 mars 2027 dans le fuseau Europe/Paris, "
-        "car les horloges avancent d'une heure cette nuit-là. Choisissez une autre heure, par "
-        "exemple 03:30.",
+        "car les horloges avancent cette nuit-là. Choisissez une autre heure, par exemple "
+        "03:30.",
         "Session 2 : choisissez une date.",
     ]
 

@@ -152,16 +152,18 @@ def test_cancelling_the_webinar_cancels_everyone_and_offers_the_summary(workshop
     job_id = app.session_state["cancellation_job"]
     summary = app.dataframe[0].value
     assert summary[["name", "email", "outcome"]].values.tolist() == [
-        ["Ada", "ada@example.org", "cancelled"],
-        ["Bea", "bea@example.org", "cancelled"],
+        ["Ada", "ada@example.org", "cancelled without payment"],
+        ["Bea", "bea@example.org", "cancelled without payment"],
     ]
     [button] = app.get("download_button")
     assert button.proto.label == "Download the summary (CSV)"
-    assert downloads[button.proto.url] == (
-        cancellations.job_summary_csv(ADMIN_ACTOR, job_id),
-        "text/csv",
-        "cancellation_wb_w.csv",
-    )
+    data, mimetype, file_name = downloads[button.proto.url]
+    assert (mimetype, file_name) == ("text/csv", "cancellation_wb_w.csv")
+    # Headed for people; the rows as the service writes them (codes, minor units).
+    header, *rows = data.decode().splitlines()
+    assert header == "Name,E-mail,Stripe charge,Currency,Refunded,Outcome,Detail,Stripe refund"
+    assert rows == cancellations.job_summary_csv(ADMIN_ACTOR, job_id).decode().splitlines()[1:]
+    assert all(",cancelled," in row for row in rows)
     mails = sorted(p.name for p in (workshop / "outbox").glob("cancel-wb_w-*.eml"))
     assert mails == ["cancel-wb_w-reg_ada.eml", "cancel-wb_w-reg_bea.eml"]
     assert "the speaker is ill" in (workshop / "outbox" / mails[0]).read_text()

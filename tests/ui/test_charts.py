@@ -1,5 +1,6 @@
 """console/ui/charts.py: one panel per measure and currency, never two currencies on one
-axis; bars in major units with the exact amount in the hover text."""
+axis; bars in major units with the exact amount in the hover text; names, axis titles,
+hover text and numbers in the language of the page."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import json
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from console.formatting import i18n
 from console.ui import charts
 
-LABELS = {"gross": "Gross", "refunded": "Refunded", "net": "Net", "effective_rate": "Rate"}
 JAN, FEB = pd.Timestamp("2026-01-01"), pd.Timestamp("2026-02-01")
 
 
@@ -45,7 +46,7 @@ def _traces(figure) -> dict[tuple[str, str], object]:
 
 
 def test_one_panel_per_measure_and_currency():
-    figure = charts.revenue_over_time(_over_time(), "en", LABELS)
+    figure = charts.revenue_over_time(_over_time())
     # Gross and refunds per payment currency; net per settlement currency.
     assert _panels(figure) == ["Gross · JPY", "Gross · USD", "Net · EUR"]
     assert set(_traces(figure)) == {
@@ -60,7 +61,7 @@ def test_one_panel_per_measure_and_currency():
 
 
 def test_bars_are_in_major_units_of_their_panels_currency_with_exact_hover_text():
-    traces = _traces(charts.revenue_over_time(_over_time(), "en", LABELS))
+    traces = _traces(charts.revenue_over_time(_over_time()))
     usd = traces[("Gross", "Gross · USD")]
     assert list(usd.y) == [98.0, 49.0]
     assert list(usd.hovertext) == ["$98.00", "$49.00"]
@@ -72,13 +73,53 @@ def test_bars_are_in_major_units_of_their_panels_currency_with_exact_hover_text(
     assert usd.hovertemplate.endswith("<extra>Gross</extra>")
 
 
-def test_hover_text_follows_the_locale():
-    traces = _traces(charts.revenue_over_time(_over_time(), "fr", LABELS))
-    assert list(traces[("Gross", "Gross · USD")].hovertext) == ["98,00\xa0$US", "49,00\xa0$US"]
+def test_hover_text_names_the_period_of_each_bar():
+    traces = _traces(charts.revenue_over_time(_over_time(), "month"))
+    assert list(traces[("Gross", "Gross · USD")].customdata) == ["January 2026", "February 2026"]
+    weekly = _traces(charts.revenue_over_time(_over_time(), "week"))
+    assert list(weekly[("Net", "Net · EUR")].customdata) == [
+        "Week of Jan 1, 2026",
+        "Week of Feb 1, 2026",
+    ]
+    daily = _traces(charts.revenue_over_time(_over_time(), "day"))
+    assert list(daily[("Net", "Net · EUR")].customdata) == ["Jan 1, 2026", "Feb 1, 2026"]
+    usd = traces[("Gross", "Gross · USD")]
+    assert usd.hovertemplate == "%{customdata}<br>%{hovertext}<extra>Gross</extra>"
+
+
+def test_the_axes_are_titled_and_dates_written_in_numbers():
+    figure = charts.revenue_over_time(_over_time(), "week")
+    # Each panel's amounts are in its currency; the shared time axis says the grain.
+    assert [figure.layout[f"yaxis{n or ''}"].title.text for n in (0, 2, 3)] == [
+        "JPY",
+        "USD",
+        "EUR",
+    ]
+    assert figure.layout.xaxis3.title.text == "Week"
+    assert figure.layout.xaxis.tickformat == figure.layout.xaxis3.tickformat == "%Y-%m-%d"
+    assert charts.revenue_over_time(_over_time(), "month").layout.xaxis.tickformat == "%Y-%m"
+    assert figure.layout.separators == ".,"
+
+
+def test_in_french_every_word_and_number_is_french():
+    with i18n.speaking("fr"):
+        figure = charts.revenue_over_time(_over_time(), "week")
+    assert _panels(figure) == ["Brut · JPY", "Brut · USD", "Net · EUR"]
+    traces = _traces(figure)
+    usd = traces[("Brut", "Brut · USD")]
+    assert list(usd.hovertext) == ["98,00\xa0$US", "49,00\xa0$US"]
+    assert list(usd.customdata) == ["Semaine du 1 janv. 2026", "Semaine du 1 févr. 2026"]
+    assert usd.hovertemplate.endswith("<extra>Brut</extra>")
+    assert {name for name, _ in traces} == {"Brut", "Remboursé", "Net"}
+    assert figure.layout.xaxis3.title.text == "Semaine"
+    # Plotly's ticks with a decimal comma and a thin space between thousands.
+    assert figure.layout.separators == ",\u202f"
+    with i18n.speaking("fr"):
+        assert charts.period_text(FEB, "month") == "février 2026"
 
 
 def test_each_measure_is_in_the_legend_once():
-    traces = _traces(charts.revenue_over_time(_over_time(), "en", LABELS))
+    traces = _traces(charts.revenue_over_time(_over_time()))
     shown = sorted(name for (name, _), trace in traces.items() if trace.showlegend)
     assert shown == ["Gross", "Net", "Refunded"]
     assert traces[("Gross", "Gross · JPY")].showlegend  # the first gross panel
@@ -89,14 +130,12 @@ def test_a_payment_currency_settled_as_it_is_still_gets_two_panels():
     frame = _over_time()
     frame = frame[frame["currency"] != "jpy"]
     frame.loc[frame["currency"] == "eur", "currency"] = "usd"  # usd paid, usd settled
-    assert _panels(charts.revenue_over_time(frame, "en", LABELS)) == ["Gross · USD", "Net · USD"]
+    assert _panels(charts.revenue_over_time(frame)) == ["Gross · USD", "Net · USD"]
 
 
 def test_gross_alone_is_one_panel():
     frame = _over_time()
-    figure = charts.revenue_over_time(
-        frame[frame["measure"] != "net"].query("currency == 'usd'"), "en", LABELS
-    )
+    figure = charts.revenue_over_time(frame[frame["measure"] != "net"].query("currency == 'usd'"))
     assert _panels(figure) == ["Gross · USD"]
     assert figure.layout.height == 260
 
@@ -109,13 +148,31 @@ def test_effective_rate_draws_one_line_per_settlement_currency():
             "effective_rate": [0.021, 0.019, 0.035],
         }
     )
-    figure = charts.effective_rate(monthly, LABELS)
+    figure = charts.effective_rate(monthly)
     assert [(t.name, list(t.x), list(t.y)) for t in figure.data] == [
         ("EUR", ["2026-01", "2026-02"], [0.021, 0.019]),
         ("USD", ["2026-02"], [0.035]),
     ]
     assert figure.layout.yaxis.tickformat == ".2%"
-    assert figure.layout.yaxis.title.text == "Rate"
+    assert figure.layout.yaxis.title.text == "Effective fee rate"
+    assert figure.layout.xaxis.title.text == "Month"
+    assert figure.layout.legend.title.text == "Settled in"
+    assert list(figure.data[0].hovertext) == ["2.10%", "1.90%"]
+    assert list(figure.data[0].customdata) == ["January 2026", "February 2026"]
+    with i18n.speaking("fr"):
+        french = charts.effective_rate(monthly)
+    assert french.layout.yaxis.title.text == "Taux effectif"
+    assert french.layout.xaxis.title.text == "Mois"
+    assert french.layout.legend.title.text == "Réglé en"
+    assert list(french.data[0].hovertext) == ["2,10\xa0%", "1,90\xa0%"]
+    assert list(french.data[0].customdata) == ["janvier 2026", "février 2026"]
+
+
+def test_a_rate_reads_as_the_language_writes_it():
+    assert charts.rate_text(0.0351) == "3.51%"
+    assert charts.rate_text(float("nan")) == "—"
+    with i18n.speaking("fr"):
+        assert charts.rate_text(0.0351) == "3,51\xa0%"
 
 
 def chart_page(rows: list) -> None:
@@ -125,8 +182,7 @@ def chart_page(rows: list) -> None:
     from console.ui import charts
 
     frame = pd.DataFrame(rows, columns=["period", "measure", "currency", "amount"])
-    labels = {"gross": "Gross", "refunded": "Refunded", "net": "Net"}
-    st.plotly_chart(charts.revenue_over_time(frame, "en", labels), width="stretch")
+    st.plotly_chart(charts.revenue_over_time(frame), width="stretch")
 
 
 def test_the_page_shows_the_panels_a_person_reads():

@@ -212,9 +212,9 @@ def test_failed_mail_is_listed_with_what_to_check(database):
     app = _run(failed_page)
     assert [s.value for s in app.subheader] == ["E-mails that could not be sent"]
     assert [e.value for e in app.error] == [
-        "1 e-mail(s) failed after retries. Check the SMTP settings (SMTP_HOST, SMTP_PORT, "
-        "SMTP_USER, SMTP_PASSWORD); copies wait in data/outbox/failed/. Payments and refunds "
-        "they describe stand."
+        "1 e-mail failed after retries. Check the SMTP settings (SMTP_HOST, SMTP_PORT, "
+        "SMTP_USER, SMTP_PASSWORD); a copy waits in data/outbox/failed/. Payments and refunds "
+        "it describes stand."
     ]
     assert app.dataframe[0].value.to_dict("records") == [
         {

@@ -15,6 +15,7 @@ from console.services import analytics
 from console.services.access import FINANCE, Actor
 from console.stripe_api import sync
 from tests.payments import pay, refund
+from tests.ui.support import run_piece
 from tests.worlds import module_world
 
 FIN = Actor("fin@example.org", FINANCE)
@@ -58,12 +59,7 @@ def fees_page(actor) -> None:
 
 
 def _page(**state) -> AppTest:
-    app = AppTest.from_function(fees_page, args=(FIN,), default_timeout=60)
-    for key, value in state.items():
-        app.session_state[key] = value
-    app.run()
-    assert not app.exception, app.exception
-    return app
+    return run_piece(fees_page, FIN, **state)
 
 
 def _labels(app: AppTest, index: int) -> dict[str, str]:
@@ -154,7 +150,7 @@ def test_fees_by_type_are_named_and_add_up_to_the_monthly_fees(ledger):
     ]
     assert _labels(app, 1) == {
         "settlement_currency": "Settled in",
-        "fee_type": "Fees by type",
+        "fee_type": "Fee type",
         "transactions": "Transactions",
         "amount": "Stripe fees",
     }
@@ -177,7 +173,16 @@ def test_the_page_reads_in_french(ledger):
     shown = app.dataframe[0].value
     assert shown.iloc[1]["refunded"] == "49,00\xa0€"
     assert shown.iloc[2]["gross"] == "49,00\xa0$US"
+    assert shown.iloc[2]["effective_rate"] == "3,51\xa0%"
+    assert shown.iloc[1]["effective_rate"] == "—"
     assert _labels(app, 0)["fees"] == "Frais Stripe"
+    assert _labels(app, 0)["effective_rate"] == "Taux effectif"
+    assert _labels(app, 1)["fee_type"] == "Type de frais"
+    chart = json.loads(app.get("plotly_chart")[0].proto.spec)["layout"]
+    assert (chart["yaxis"]["title"]["text"], chart["xaxis"]["title"]["text"]) == (
+        "Taux effectif",
+        "Mois",
+    )
     assert [s.value for s in app.subheader] == ["Taux effectif dans le temps", "Frais par type"]
     assert list(app.dataframe[1].value["fee_type"])[:2] == [
         "Paiements par carte",

@@ -111,8 +111,7 @@ def test_failed_refunds_are_counted_and_the_person_told_to_resume(fresh_stripe):
         "failed **1**"
     ]
     assert [e.value for e in app.error] == [
-        "1 refund(s) failed; the reasons are in the summary. Resume the cancellation to try "
-        "them again."
+        "1 refund failed; the reason is in the summary. Resume the cancellation to try it again."
     ]
     assert not app.success
     assert cancellations.unfinished_job(ADMIN_ACTOR, "wb_j") == job_id  # left open to resume

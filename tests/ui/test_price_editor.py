@@ -14,6 +14,7 @@ from console.domain.catalog import Webinar
 from console.services import audit
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor
 from console.store import catalog, db
+from tests.ui.support import run_piece
 
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
 ANN = Actor("ann@example.org", ORGANIZER)
@@ -37,10 +38,14 @@ UNVERIFIED = {
 
 
 @pytest.fixture(autouse=True)
-def database(tmp_path, monkeypatch):
+def database(request, tmp_path, monkeypatch):
     """Ann's webinars; no Stripe key unless a test takes the local Stripe."""
-    monkeypatch.setenv("CONSOLE_DB", str(tmp_path / "console.duckdb"))
-    monkeypatch.delenv("STRIPE_API_KEY", raising=False)
+    if "fresh_stripe" in request.fixturenames:
+        # The local Stripe comes with an empty database of its own: the webinars go in it.
+        request.getfixturevalue("fresh_stripe")
+    else:
+        monkeypatch.setenv("CONSOLE_DB", str(tmp_path / "console.duckdb"))
+        monkeypatch.delenv("STRIPE_API_KEY", raising=False)
     with db.connect(write=True) as con:
         catalog.save_webinars(con, [FREE, PAID, TOKYO])
 
@@ -71,12 +76,7 @@ def price_page(actor, webinar_id: str, history: bool) -> None:
 def _page(
     actor: Actor = ANN, webinar_id: str = "wb_free", history: bool = True, **state
 ) -> AppTest:
-    app = AppTest.from_function(price_page, args=(actor, webinar_id, history), default_timeout=30)
-    for key, value in state.items():
-        app.session_state[key] = value
-    app.run()
-    assert not app.exception, app.exception
-    return app
+    return run_piece(price_page, actor, webinar_id, history, timeout=30, **state)
 
 
 def _type(app: AppTest, amount: str, currency: str | None = None) -> AppTest:
@@ -125,8 +125,12 @@ def test_a_typed_amount_shows_what_a_registrant_pays_and_the_organizer_keeps():
         "organizer keeps about €48.01; cards from abroad cost more."
     ]
     french = _type(_page(locale="fr"), "49,90")
-    assert french.caption[0].value.startswith("A registrant pays 49,90\xa0€.")
-    assert "keeps about 48,90\xa0€" in french.caption[0].value
+    assert french.caption[0].value.startswith("Un inscrit paie 49,90\xa0€.")
+    assert "l'organisateur garde environ 48,90\xa0€" in french.caption[0].value
+    assert french.text_input(key="price_amount").label == (
+        "Montant (comme vous l'écririez : 49, 49,90, 5000 pour le JPY)"
+    )
+    assert french.selectbox(key="price_currency").label == "Devise"
 
 
 def test_an_amount_stripe_would_refuse_is_said_once_even_on_review():

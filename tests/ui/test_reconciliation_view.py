@@ -14,6 +14,7 @@ from console.services.access import ADMIN, FINANCE, Actor
 from console.settings import StripeSettings, stripe_settings
 from console.stripe_api import sync
 from tests.payments import all_objects, pay, refund
+from tests.ui.support import run_piece
 from tests.worlds import module_world
 
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
@@ -44,12 +45,7 @@ def reconciliation_page(actor, settings) -> None:
 
 
 def _page(actor: Actor = FIN, settings: StripeSettings | None = None, **state) -> AppTest:
-    app = AppTest.from_function(reconciliation_page, args=(actor, settings), default_timeout=60)
-    for key, value in state.items():
-        app.session_state[key] = value
-    app.run()
-    assert not app.exception, app.exception
-    return app
+    return run_piece(reconciliation_page, actor, settings, **state)
 
 
 def _labels(app: AppTest) -> dict[str, str]:
@@ -108,7 +104,7 @@ def test_the_comparison_is_kept_until_asked_again_and_lists_each_difference(sync
         app.button(key="compare_now").click().run()
         assert not app.exception, app.exception
         assert [e.value for e in app.error] == [
-            "2 difference(s) with Stripe. A sync usually resolves them."
+            "2 differences with Stripe. A sync usually resolves them."
         ]
         assert not app.success
         totals, differences = (frame.value for frame in app.dataframe)
@@ -117,6 +113,7 @@ def test_the_comparison_is_kept_until_asked_again_and_lists_each_difference(sync
             ["balance_transactions", late.balance_transaction, "missing in console", "present"],
         ]
         assert totals.iloc[0]["difference"] == "-€10.00"  # Stripe's net, less the console's
+        assert json.loads(app.dataframe[1].proto.columns)["field"]["label"] == "Field"
     finally:
         sync.run_sync()  # the others find the console in agreement again
     app.button(key="compare_now").click().run()

@@ -4,6 +4,7 @@ what Stripe refuses is said on the page. Each flow works on a payment of its own
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -18,6 +19,7 @@ from console.stripe_api import sync
 from tests.payments import all_objects, pay, refund
 from tests.services.refunds.support import left_open
 from tests.stripe_local_fixture import StripeLocal
+from tests.ui.support import run_piece
 from tests.worlds import module_world
 
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
@@ -128,12 +130,14 @@ def test_the_panel_offers_every_payment_with_something_left_to_refund(shop):
     assert not [label for label in labels if label.startswith("Eve")]  # refunded in full
     assert [r.label for r in app.radio] == ["Amount"]
     assert app.radio(key="refund_kind").options == ["Everything still refundable", "Part of it"]
-    assert app.selectbox(key="refund_reason").options == [
-        "none",
-        "requested_by_customer",
-        "duplicate",
-        "fraudulent",
+    reason = app.selectbox(key="refund_reason")
+    assert reason.options == [
+        "No reason given",
+        "Requested by the customer",
+        "Duplicate payment",
+        "Fraudulent payment",
     ]
+    assert reason.value == "none"  # the choice is Stripe's code for it
     # The choice is the payment itself (its charge), shown by who paid what.
     assert choice.value in {charges[name] for name in PEOPLE if name != "Eve"}
 
@@ -292,14 +296,35 @@ def test_refunds_pending_and_failed_stand_out(tmp_path, monkeypatch):
         _request(request_id, status)
     app = AppTest.from_function(requests_page, args=(FIN, "wb_r"), default_timeout=60).run()
     assert [w.value for w in app.warning] == [
-        "2 refund(s) pending at Stripe: they count as refunded once they succeed, and are "
+        "2 refunds pending at Stripe: they count as refunded once they succeed, and are "
         "followed until then."
     ]
     assert [e.value for e in app.error] == [
-        "1 refund(s) failed or were canceled: see the reason below."
+        "1 refund failed or was canceled: see the reason below."
     ]
     assert app.expander[0].label == "Refunds issued from the console"
-    assert len(app.dataframe[0].value) == 4
+    shown = app.dataframe[0].value
+    assert sorted(shown["status"]) == ["failed", "pending", "requested", "succeeded"]
+    headings = json.loads(app.dataframe[0].proto.columns)
+    assert (headings["status"]["label"], headings["requested_at"]["label"]) == (
+        "Status",
+        "Requested at (UTC)",
+    )
+
+
+def test_the_refunds_issued_read_in_french(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONSOLE_DB", str(tmp_path / "console.duckdb"))
+    for request_id, status in (("a", "pending"), ("c", "failed"), ("d", "succeeded")):
+        _request(request_id, status)
+    app = run_piece(requests_page, FIN, "wb_r", locale="fr")
+    assert [w.value for w in app.warning] == [
+        "1 remboursement en attente chez Stripe : il compte comme remboursé une fois réussi, "
+        "et il est suivi jusque-là."
+    ]
+    assert app.expander[0].label == "Remboursements émis depuis la console"
+    shown = app.dataframe[0].value
+    assert sorted(shown["status"]) == ["en attente", "réussi", "échoué"]
+    assert json.loads(app.dataframe[0].proto.columns)["amount"]["label"] == "Montant"
 
 
 def test_no_console_refunds_no_table(tmp_path, monkeypatch):

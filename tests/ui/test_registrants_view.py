@@ -262,7 +262,7 @@ def test_when_only_the_first_rows_are_shown_the_page_says_so(shop):
     ]
     french = _run(table_page, FIN, "wb_p", 2, locale="fr")
     assert [c.value for c in french.caption] == [
-        "Les 2 premiers sur 3 : affinez la recherche, ou téléchargez le CSV."
+        "Les 2 premiers sur 3 : affinez la recherche, ou téléchargez le CSV pour tout avoir."
     ]
 
 

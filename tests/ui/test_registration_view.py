@@ -271,7 +271,7 @@ def test_a_paid_registration_opens_the_card_form_for_its_payment_intent(paying):
     app = _register("wb_paid", "Ada", "Ada@Example.org")
     assert not app.success and not app.error
     assert [s.value for s in app.subheader] == ["Pay by card"]
-    assert app.caption[0].value.startswith("Visa, Mastercard, American Express and Discover.")
+    assert app.markdown[-1].value.startswith("Visa, Mastercard, American Express and Discover.")
     form = json.loads(_card_form(app).json)
     intent = paying.client().v1.payment_intents.retrieve(_intent_id(app))
     assert form == {

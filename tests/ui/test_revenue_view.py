@@ -6,6 +6,7 @@ registrants of a webinar. An organizer sees only their own webinars."""
 from __future__ import annotations
 
 import inspect
+import json
 import textwrap
 import time
 from datetime import UTC, datetime, timedelta
@@ -73,6 +74,8 @@ def revenue_page() -> None:
     """The Revenue page past its opening, with the selection written out."""
     import streamlit as st
 
+    from console.formatting import i18n
+    from console.formatting.i18n import _
     from console.services import analytics
     from console.ui.revenue_view import (
         grain_choice,
@@ -83,16 +86,23 @@ def revenue_page() -> None:
         revenue_filters,
     )
 
+    i18n.use(st.session_state.get("locale"))  # as the app does before any page
     actor = st.session_state["actor"]
     choices = analytics.filter_choices(actor, False)
     selection = revenue_filters(choices)
     st.text(f"{selection}")
     presented = analytics.kpis(actor, False, selection, "presented")
-    kpi_cards(presented, analytics.PRESENTED, "paid_in_payment_currency")
+    kpi_cards(
+        presented, analytics.PRESENTED, _("Paid by registrants, in the currency they paid in")
+    )
     settled = analytics.kpis(actor, False, selection, "settled")
-    kpi_cards(settled, analytics.SETTLED, "settled_in_balance_currency")
+    kpi_cards(
+        settled,
+        analytics.SETTLED,
+        _("Stripe fees and net, in the currency they settled in (your Stripe balance)"),
+    )
     grain = grain_choice(all_time=selection.start is None)
-    revenue_chart(analytics.revenue_over_time(actor, False, selection, grain))
+    revenue_chart(analytics.revenue_over_time(actor, False, selection, grain), grain)
     by_webinar = analytics.revenue_by_webinar(actor, False, selection)
     per_webinar_table(by_webinar)
     open_registrants_picker(by_webinar, choices.webinars)
@@ -136,19 +146,15 @@ def test_the_filters_offer_what_this_person_may_choose(shop, tmp_path):
     app = _page(tmp_path)
     period = app.selectbox(key="period")
     assert period.label == "Period"
-    assert period.options == [
-        "30 days / 30 jours",
-        "90 days / 90 jours",
-        "12 months / 12 mois",
-        "All time / Tout",
-    ]
+    assert period.options == ["30 days", "90 days", "12 months", "All time"]
     assert period.value == "all"
     webinars = app.multiselect(key="webinars")
     assert (webinars.label, webinars.options, webinars.value) == (
-        "All webinars",
+        "Webinars",
         ["Fees 101", "Tokyo"],
         [],
     )
+    assert webinars.placeholder == "All webinars"
     organizer = app.selectbox(key="organizer")
     assert organizer.label == "Organizer"
     assert organizer.options == ["All organizers", "ann@example.org", "bob@example.org"]
@@ -163,7 +169,14 @@ def test_the_filters_offer_what_this_person_may_choose(shop, tmp_path):
 def test_the_filters_are_labelled_in_french(shop, tmp_path):
     app = _page(tmp_path, locale="fr")
     assert [s.label for s in app.selectbox] == ["Période", "Organisateur", "Devise", "Webinaire"]
-    assert app.multiselect(key="webinars").label == "Tous les webinaires"
+    assert app.selectbox(key="period").options == [
+        "30 jours",
+        "90 jours",
+        "12 mois",
+        "Depuis le début",
+    ]
+    webinars = app.multiselect(key="webinars")
+    assert (webinars.label, webinars.placeholder) == ("Webinaires", "Tous les webinaires")
     assert app.selectbox(key="organizer").options[0] == "Tous les organisateurs"
     assert app.selectbox(key="currency").options[0] == "Toutes les devises"
 
@@ -233,7 +246,13 @@ def test_a_drop_against_the_previous_period_is_shown_going_down(shop, tmp_path):
 def test_the_cards_and_their_changes_are_written_in_french(shop, tmp_path):
     app = _page(tmp_path, locale="fr")
     app.selectbox(key="period").set_value("30").run()
-    assert _cards(app)["EUR"][0] == ("Brut", "29,00\xa0€", "-20,00\xa0€ vs période précédente")
+    cards = _cards(app)["EUR"]
+    assert cards[0] == ("Brut", "29,00\xa0€", "-20,00\xa0€ par rapport à la période précédente")
+    assert cards[3] == ("Inscrits payants", "1", "+0 par rapport à la période précédente")
+    assert [c.value for c in app.caption][:2] == [
+        "Payé par les inscrits, dans la devise de leur paiement",
+        "Frais Stripe et net, dans la devise de règlement (votre solde Stripe)",
+    ]
 
 
 def test_an_organizer_filter_narrows_every_figure(shop, tmp_path):
@@ -286,6 +305,22 @@ def test_the_per_webinar_table_shows_each_webinars_money(shop, tmp_path):
     ]
     assert list(shown["refunded"]) == ["€10.00", "¥0"]
     assert all(fee.startswith("€") for fee in shown["fees"])  # settled in EUR
+
+
+def test_the_per_webinar_table_is_headed_in_the_chosen_language(shop, tmp_path):
+    headings = {
+        column: config["label"]
+        for column, config in json.loads(_page(tmp_path).dataframe[0].proto.columns).items()
+        if "label" in config
+    }
+    assert headings["gross"] == "Gross" and headings["fees"] == "Stripe fees"
+    assert headings["settlement_currency"] == "Settled in" and headings["title"] == "Webinar"
+    app = _page(tmp_path, locale="fr")
+    assert "Par webinaire" in [s.value for s in app.subheader]
+    french = json.loads(app.dataframe[0].proto.columns)
+    assert french["disputed"]["label"] == "Perdu en litiges"
+    assert french["paid_registrants"]["label"] == "Inscrits payants"
+    assert list(app.dataframe[0].value["gross"]) == ["78,00\xa0€", "5\u202f000\xa0JPY"]
 
 
 def test_picking_a_row_opens_that_webinars_paid_registrants(shop, tmp_path):

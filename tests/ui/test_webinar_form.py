@@ -119,7 +119,7 @@ def test_the_create_form_asks_for_each_detail_in_the_browsers_time_zone():
     assert (zone.label, zone.value) == ("Time zone", "Europe/Paris")
     assert {"America/New York", "Asia/Kathmandu"} <= set(zone.options)  # shown without "_"
     assert [m.value for m in app.markdown] == ["**Sessions**"]
-    assert app.caption[0].value == "Dates and start times are on the clocks of Europe/Paris."
+    assert app.caption[0].value == "Dates and start times are in Europe/Paris time."
     # One session to pick, an hour long until someone says otherwise.
     assert [(d.label, d.value) for d in app.date_input] == [("Date", None)]
     assert [(t.label, t.value) for t in app.time_input] == [("Start time", None)]
@@ -132,7 +132,7 @@ def test_the_create_form_asks_for_each_detail_in_the_browsers_time_zone():
 def test_without_a_time_zone_from_the_browser_a_new_webinar_is_in_utc(context):
     app = _create_form(context=context)
     assert app.selectbox(key="new_zone").value == "UTC"
-    assert app.caption[0].value == "Dates and start times are on the clocks of UTC."
+    assert app.caption[0].value == "Dates and start times are in UTC time."
 
 
 def test_a_valid_webinar_is_created_free_in_its_zone_and_becomes_the_one_to_open():
@@ -231,7 +231,7 @@ def test_a_session_can_be_removed_while_another_stays():
 def test_a_new_webinar_can_be_planned_in_another_zone():
     app = _create_form()
     app.selectbox(key="new_zone").select("America/New_York").run()
-    assert app.caption[0].value == "Dates and start times are on the clocks of America/New_York."
+    assert app.caption[0].value == "Dates and start times are in America/New_York time."
     _pick(app, "new", 0, date(2027, 2, 1), time(9, 0))  # the times typed stay as typed
     assert _session_words(app) == ["Monday, February 1, 2027, 09:00 (America/New_York)"]
     app.text_input(key="new_title").input("New York").run()
@@ -298,7 +298,7 @@ def test_the_create_form_speaks_french():
     ]
     assert app.selectbox(key="new_zone").label == "Fuseau horaire"
     assert app.caption[0].value == (
-        "Les dates et heures de début sont celles des horloges du fuseau Europe/Paris."
+        "Les dates et heures de début sont à l'heure du fuseau Europe/Paris."
     )
     assert (app.date_input[0].label, app.time_input[0].label, app.number_input[0].label) == (
         "Date",
@@ -409,7 +409,7 @@ def test_changing_the_zone_keeps_the_sessions_at_the_same_moment():
         (date(2027, 1, 12), time(11, 0), 90),  # 17:00 in Paris is 11:00 in New York
         (date(2027, 1, 19), time(11, 0), 60),
     ]
-    assert app.caption[0].value == "Dates and start times are on the clocks of America/New_York."
+    assert app.caption[0].value == "Dates and start times are in America/New_York time."
     app.button(key="save_webinar").click().run()
     webinar = catalog.load_webinar("wb_ann")
     assert (webinar.time_zone, webinar.sessions) == ("America/New_York", ANNS.sessions)

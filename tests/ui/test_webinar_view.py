@@ -153,6 +153,6 @@ def test_the_sessions_speak_french():
         "- dimanche 25 octobre 2026, 10:00 (Europe/Paris), 1 minute — pour vous : "
         "dimanche 25 octobre 2026, 05:00 (America/New_York)"
     )
-    assert _run(chosen_page, language="fr").info[0].value == (
+    assert _run(chosen_page, "fr").info[0].value == (
         "Choisissez un webinaire sur la page Webinaires."
     )

@@ -111,7 +111,7 @@ def test_the_list_shows_status_price_registrations_and_revenue():
         {
             "title": "Tokyo",
             "organizer_email": "bob@example.org",
-            "status": "upcoming",
+            "status": "Upcoming",
             "price": "¥5,000",
             "registrations": 0,
             "net_revenue": "—",
@@ -120,7 +120,7 @@ def test_the_list_shows_status_price_registrations_and_revenue():
         {
             "title": "Called off",
             "organizer_email": "bob@example.org",
-            "status": "cancelled",
+            "status": "Cancelled",
             "price": "Free",
             "registrations": 0,
             "net_revenue": "—",
@@ -129,7 +129,7 @@ def test_the_list_shows_status_price_registrations_and_revenue():
         {
             "title": "Pricing 101",
             "organizer_email": "ann@example.org",
-            "status": "upcoming",
+            "status": "Upcoming",
             "price": "€49.00",
             "registrations": 2,  # the cancelled registration holds no seat
             "net_revenue": "—",
@@ -138,7 +138,7 @@ def test_the_list_shows_status_price_registrations_and_revenue():
         {
             "title": "Past talk",
             "organizer_email": "ann@example.org",
-            "status": "past",
+            "status": "Past",
             "price": "Free",
             "registrations": 0,
             "net_revenue": "—",
@@ -171,6 +171,21 @@ def test_prices_are_written_in_the_chosen_language():
     shown = _run(list_page, ADMIN_ACTOR, locale="fr").dataframe[0].value.set_index("webinar_id")
     assert shown.loc["wb_pricing", "price"] == "49,00\xa0€"
     assert shown.loc["wb_past", "price"] == "Gratuit"
+
+
+def test_statuses_and_headings_are_in_the_chosen_language():
+    app = _run(list_page, ADMIN_ACTOR, locale="fr")
+    shown = app.dataframe[0].value.set_index("webinar_id")
+    assert shown.loc["wb_past", "status"] == "Passé"
+    assert shown.loc["wb_pricing", "status"] == "À venir"
+    assert "Annulé" in set(shown["status"])
+    headings = json.loads(app.dataframe[0].proto.columns)
+    assert [headings[c]["label"] for c in ("title", "status", "registrations", "net_revenue")] == [
+        "Webinaire",
+        "Statut",
+        "Inscriptions",
+        "Revenu net",
+    ]
 
 
 def test_an_organizer_sees_only_their_own_webinars():
@@ -245,9 +260,10 @@ def test_the_import_says_which_columns_and_waits_for_a_file():
     app = _run(import_page, ANN)
     assert [s.value for s in app.subheader] == ["Import webinars from CSV"]
     assert app.caption[0].value == (
-        "Columns: title, organizer_email, sessions, capacity, description. Sessions: "
-        "“YYYY-MM-DD HH:MM, minutes”, several separated by “;”. A file with any bad row "
-        "changes nothing."
+        "Columns: title, organizer_email, sessions, capacity, description; optionally "
+        "time_zone. Sessions: “YYYY-MM-DD HH:MM, minutes”, several separated by “;”, on the "
+        "clocks of the row's time_zone (a name such as Europe/Paris; UTC when empty). A file "
+        "with any bad row changes nothing."
     )
     uploader = app.file_uploader(key="import_csv")
     assert uploader.label == "CSV file" and uploader.allowed_type == [".csv"]

@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from console.domain.catalog import Registration
+from console.formatting import i18n
 from console.services import refunds
 from console.services.access import FINANCE, ORGANIZER, Actor, PermissionDenied
 from console.store import db
@@ -136,6 +137,67 @@ def test_failed_fully_refunded_and_disputed_charges_are_refused(shop):
             refund_now(charge, None)
     assert snapshot() == before
     assert good
+
+
+def test_refusals_made_while_french_is_spoken_are_french(shop):
+    local, client, _inbox = shop
+    [partly, refunded, disputed] = pay_and_sync(client, count=3)
+    client.v1.refunds.create(params={"charge": partly, "amount": 4000})
+    client.v1.refunds.create(params={"charge": refunded})
+    local.config(f"/_config/charges/{disputed}/dispute", method="POST")
+    before = snapshot()
+    said = {}
+    with i18n.speaking("fr"):
+        for name, charge, amount in (
+            ("too much", partly, "10"),
+            ("not an amount", partly, "dix"),
+            ("zero", partly, "0"),
+            ("refunded", refunded, None),
+            ("disputed", disputed, None),
+            ("unknown", "ch_nope", None),
+        ):
+            with pytest.raises(refunds.RefundRefused) as refused:
+                refund_now(charge, amount)
+            said[name] = str(refused.value)
+    assert snapshot() == before
+    assert said["too much"] == (
+        "Au plus 9,00\xa0$US peut encore être remboursé (40,00\xa0$US sur 49,00\xa0$US ont "
+        "déjà été remboursés). Baissez le montant."
+    )
+    assert said["not an amount"].startswith("« dix » n'est pas un montant.")
+    assert said["zero"] == "Un remboursement doit être supérieur à zéro."
+    assert said["refunded"] == "Ce paiement est déjà entièrement remboursé."
+    assert said["disputed"].startswith("Ce paiement fait l'objet d'un litige (statut : ")
+    assert "Stripe does not refund" not in said["disputed"]
+    assert said["unknown"] == (
+        "Il n'y a pas de paiement ch_nope dans la console. Synchronisez, puis réessayez."
+    )
+
+
+def test_a_plan_is_described_in_the_current_language_or_the_one_asked(shop):
+    _local, client, _inbox = shop
+    [charge] = pay_and_sync(client)
+    [converted] = pay_and_sync(client, currency="eur")  # the US account settles it in USD
+    plan = refunds.plan_refund(ADMIN_ACTOR, charge, None)
+    french = (
+        "Rembourser 49,00\xa0$US sur 49,00\xa0$US à Person 0. Stripe garde ses frais de "
+        "1,72\xa0$US : ils ne sont pas rendus. Le net de l'organisateur sur ce paiement "
+        "devient -1,72\xa0$US."
+    )
+    with i18n.speaking("fr"):
+        assert plan.describe() == french
+        assert plan.describe("en").startswith("Refund $49.00 of $49.00 to Person 0.")
+    assert plan.describe("fr") == french
+    converting = refunds.plan_refund(ADMIN_ACTOR, converted, None)
+    assert converting.converted
+    assert "becomes about -$2.36." in converting.describe()
+    assert converting.describe().endswith(
+        "(The refund is converted to USD at Stripe's rate of the day.)"
+    )
+    assert converting.describe("fr").endswith(
+        "(Le remboursement est converti en USD au taux du jour de Stripe.)"
+    )
+    assert "devient environ -2,36\xa0$US." in converting.describe("fr")
 
 
 def test_a_charge_under_an_inquiry_can_be_refunded_as_stripe_allows(shop):
