@@ -5,7 +5,7 @@ import streamlit as st
 
 from console.formatting import i18n
 from console.formatting.i18n import _
-from console.services.access import ADMIN, FINANCE, ORGANIZER
+from console.services.access import ADMIN, FINANCE, ORGANIZER, role_name
 from console.store import db
 from console.ui.auth import current_actor, keep_signed_in, sign_in_form, sign_out
 from console.ui.background import start_background_work
@@ -70,7 +70,11 @@ with st.sidebar:
                 st.page_link(page)
         keep_signed_in()
         st.caption(
-            _("Signed in as {email} ({role})", email=actor.email, role=actor.role or _("no role"))
+            _(
+                "Signed in as {email} ({role})",
+                email=actor.email,
+                role=role_name(actor.role) if actor.role else _("no role"),
+            )
         )
         if st.button(_("Sign out"), key="sign_out"):
             sign_out()

@@ -28,7 +28,7 @@ registrants_table(rows, analytics.registrant_count(actor, livemode, webinar_id),
 csv_download(
     # Built on click, with every row, not only those shown.
     lambda: analytics.registrants_csv(
-        analytics.registrant_rows(actor, livemode, webinar_id, search, sort)
+        analytics.registrant_rows(actor, livemode, webinar_id, search, sort), page.lang
     ),
     export_name(f"registrants_{webinar_id}", page.settings),
     key="registrants_csv",

@@ -14,6 +14,7 @@ from console.ui.price_editor import (
     price_confirmation,
     price_history_table,
 )
+from console.ui.public_link import public_link
 from console.ui.tables import table
 from console.ui.webinar_form import edit_webinar_form
 from console.ui.webinar_view import chosen_webinar_id, webinar_heading, webinar_sessions
@@ -27,8 +28,8 @@ except (LookupError, PermissionDenied) as problem:
     st.stop()
 st.query_params["webinar"] = webinar_id
 webinar_heading(webinar)
-# Here: the public registration link and its QR code (console/ui/public_link.py).
 webinar_sessions(webinar)
+public_link(webinar_id)
 
 amount_text, currency, said = new_price_fields(webinar)
 price_buttons(actor, webinar, amount_text, currency, said)

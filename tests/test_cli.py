@@ -261,3 +261,32 @@ def test_stripe_local_without_its_extra_says_which_to_install(capsys, monkeypatc
         "console: the local Stripe needs a_module_nobody_installed, from the `local` extra: "
         "pip install -e '.[local]' (make run installs it).\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("options", "entry", "port"),
+    [
+        ([], [], "8501"),
+        (["--public"], ["--public"], "8502"),
+        (["--public", "--port", "9000"], ["--public"], "9000"),
+    ],
+)
+def test_serve_starts_the_console_or_the_public_site_alone(monkeypatch, options, entry, port):
+    import subprocess
+
+    started = []
+    monkeypatch.setattr(
+        subprocess, "call", lambda command, cwd: started.append((command, cwd)) or 0
+    )
+    assert cli.main(["serve", *options]) == 0
+    [(command, cwd)] = started
+    assert command[1:] == [
+        "-m",
+        "console.ui.serve",
+        *entry,
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        port,
+    ]
+    assert (cwd / "public_app.py").is_file() and (cwd / "streamlit_app.py").is_file()

@@ -185,7 +185,10 @@ def _refund_one(
                 request_id,
                 plan,
                 reason="requested_by_customer",
-                note=f"webinar cancelled: {reason or ''}".strip(),
+                # An internal note, as the person who cancelled would have typed it.
+                note=_("webinar cancelled: {reason}", reason=reason)
+                if reason
+                else _("webinar cancelled"),
                 cancel_registration=True,
                 job_id=job_id,
                 full=True,
@@ -244,6 +247,7 @@ def _cancel_unpaid(
                 webinar,
                 reason,
                 paid=not webinar.is_free,
+                language=catalog.language_of(webinar.webinar_id, registration["email"]),
             ),
         )
     _save_item(

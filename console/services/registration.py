@@ -24,6 +24,7 @@ from console.domain.catalog import Receipt, Registration, RegistrationStatus, We
 from console.domain.email_address import EmailAddressInvalid, normalized_email
 from console.formatting import i18n
 from console.formatting.i18n import N_, _
+from console.formatting.presentation import refusal_text
 from console.mail import mailer, notifications
 from console.settings import StripeSettings, public_url, stripe_settings
 from console.store import catalog, db
@@ -147,7 +148,7 @@ def check_registration(webinar: Webinar, name: str, email: str) -> tuple[str, st
     try:
         email = normalized_email(email)
     except EmailAddressInvalid as invalid:
-        raise RegistrationRefused(str(invalid)) from None
+        raise RegistrationRefused(refusal_text(invalid)) from None
     if webinar.status == "cancelled":
         raise RegistrationRefused(_("This webinar is cancelled: registration is closed."))
     last_end = max(

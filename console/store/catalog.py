@@ -280,3 +280,15 @@ def return_token(con: duckdb.DuckDBPyConnection, registrant_id: str) -> str:
     return con.execute(
         "SELECT return_token FROM registrants WHERE registrant_id = ?", [registrant_id]
     ).fetchone()[0]
+
+
+def language_of(webinar_id: str, email: str | None) -> str:
+    """The language a person registered for a webinar in (their e-mails are in it);
+    English for someone the console has no registration of (a payment made elsewhere)."""
+    with db.connect() as con:
+        row = con.execute(
+            "SELECT language FROM registrants WHERE webinar_id = ? AND lower(email) = lower(?) "
+            "ORDER BY registered_at DESC LIMIT 1",
+            [webinar_id, email or ""],
+        ).fetchone()
+    return row[0] if row else "en"

@@ -16,7 +16,7 @@ from console.ui.tables import csv_download, labels, table
 
 # What happened to each registrant in a cancellation (cancellation_items' outcome).
 OUTCOMES = {
-    "refunded": N_("refunded"),
+    "refunded": N_("refunded in full"),
     "pending": N_("refund pending at Stripe"),
     "requires_action": N_("refund waiting for an action at Stripe"),
     "skipped_already_refunded": N_("skipped, already refunded"),

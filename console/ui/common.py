@@ -120,7 +120,7 @@ SYNC_PHASES = {
     "totals": N_("Rebuilding the totals"),
     "done": N_("Done"),
 }
-SYNC_MODES = {"incremental": N_("incremental"), "full": N_("full")}
+SYNC_MODES = {"incremental": N_("incremental sync"), "full": N_("full sync")}
 
 
 def sync_phase(phase: str) -> str:
@@ -128,14 +128,15 @@ def sync_phase(phase: str) -> str:
 
 
 def sync_mode(mode: str) -> str:
+    """“incremental sync”, “full sync”: what kind of sync a run was."""
     return _(SYNC_MODES[mode]) if mode in SYNC_MODES else mode
 
 
 def sync_summary(result: sync.SyncResult) -> str:
     """“incremental sync: 1,234 objects in 12 requests, 3.4 s”, in the page's language."""
     return _(
-        "{mode} sync: {objects} objects in {requests} requests, {seconds} s",
-        mode=sync_mode(result.mode),
+        "{sync}: {objects} objects in {requests} requests, {seconds} s",
+        sync=sync_mode(result.mode),
         objects=int(result.objects),
         requests=int(result.requests),
         seconds=format_decimal(round(result.seconds, 1), locale=i18n.language()),
@@ -203,8 +204,10 @@ class DataPage:
         return data_version(self.settings.livemode)
 
     def read(self, function_name: str, *args) -> pd.DataFrame:
-        """`analytics.<function_name>(actor, livemode, *args)`, cached until the next sync."""
-        return cached(function_name, self.version, self.actor, self.settings.livemode, *args)
+        """`analytics.<function_name>(actor, livemode, *args)`, cached until the next sync
+        (and per language: what a service writes in words is never served in another)."""
+        version = f"{self.version}|{self.lang}"
+        return cached(function_name, version, self.actor, self.settings.livemode, *args)
 
 
 def open_data_page(title: str, *roles: str) -> DataPage:

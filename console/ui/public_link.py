@@ -24,7 +24,7 @@ def public_link(webinar_id: str) -> None:
     st.caption(_("Participants register and pay here, with no account."))
     st.code(url, language=None)
     code = qr_code_svg(url)
-    st.image(code, width=200, caption=_("QR code of the link"))
+    st.image(code.decode(), width=200, caption=_("QR code of the link"))  # SVG markup
     st.download_button(
         _("Download the QR code (SVG)"),
         data=code,

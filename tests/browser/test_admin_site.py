@@ -48,7 +48,17 @@ def test_create_price_list_and_refuse_ten_cents(console, browser):
     sign_in(page, console.url)
     page.goto(f"{console.url}/webinars")
     page.get_by_label("Title").fill("Browser-made webinar")
-    page.get_by_label("Sessions (UTC)").fill("2027-05-04 15:00, 90")
+    page.get_by_label("Time zone").click()
+    page.keyboard.type("Europe/Paris")
+    page.keyboard.press("Enter")
+    page.get_by_label("Date").fill("2027-05-04")
+    page.get_by_label("Date").press("Enter")
+    page.get_by_label("Start time").click()
+    page.keyboard.type("15:00")
+    page.keyboard.press("Enter")
+    page.get_by_label("Minutes").fill("90")
+    page.get_by_label("Minutes").press("Enter")
+    page.get_by_text("Tuesday, May 4, 2027, 15:00 (Europe/Paris)").wait_for(timeout=30_000)
     page.get_by_label("Capacity").fill("25")
     page.get_by_label("Description, with the cancellation").fill("Full refund until May 1.")
     page.get_by_role("button", name="Create webinar").click()
@@ -56,6 +66,10 @@ def test_create_price_list_and_refuse_ten_cents(console, browser):
     screenshot(page, "admin-1-created")
 
     _open_webinar(page, console.url, "Browser-made webinar")
+    # The link participants register by, on the public site, with its QR code.
+    page.get_by_text(f"{console.public_url}/?webinar=").wait_for(timeout=30_000)
+    page.get_by_text("QR code of the link").wait_for()
+    page.get_by_role("button", name="Download the QR code (SVG)").wait_for()
     _review_price(page, "49")
     page.get_by_text("from Free to €49.00?").wait_for(timeout=30_000)
     page.get_by_role("button", name="Confirm the price").click()
@@ -117,7 +131,7 @@ def _pay(page, number: str) -> None:
 def test_register_and_pay_in_eur_then_see_the_registrant_after_a_sync(console, browser):
     page = browser.new_page(viewport={"width": 1200, "height": 1800})
     sign_in(page, console.url)
-    page.goto(f"{console.url}/register?webinar=wb_demo_11")
+    page.goto(f"{console.public_url}/?webinar=wb_demo_11")
     page.get_by_text("TEST MODE").wait_for(timeout=30_000)
     page.get_by_label("Your name").fill("Jeanne Browser")
     page.get_by_label("Your e-mail").fill("jeanne.browser@example.org")
@@ -125,7 +139,7 @@ def test_register_and_pay_in_eur_then_see_the_registrant_after_a_sync(console, b
     page.get_by_test_id("card-number").wait_for(timeout=30_000)
     screenshot(page, "register-1-card")
     _pay(page, FRENCH_VISA)
-    page.get_by_text("Payment received: you are registered").wait_for(timeout=30_000)
+    page.get_by_text("You are registered,").wait_for(timeout=30_000)
     screenshot(page, "register-2-paid")
 
     console.sync()
@@ -149,7 +163,7 @@ def test_register_and_pay_in_eur_then_see_the_registrant_after_a_sync(console, b
 def test_a_declined_card_then_a_good_one_makes_exactly_one_payment(console, browser):
     page = browser.new_page(viewport={"width": 1200, "height": 1800})
     sign_in(page, console.url)
-    page.goto(f"{console.url}/register?webinar=wb_demo_12")
+    page.goto(f"{console.public_url}/?webinar=wb_demo_12")
     page.get_by_label("Your name").fill("Dina Declined")
     page.get_by_label("Your e-mail").fill("dina.declined@example.org")
     page.get_by_role("button", name="Continue to payment").click()
@@ -158,7 +172,7 @@ def test_a_declined_card_then_a_good_one_makes_exactly_one_payment(console, brow
     page.get_by_text("Your card was declined. Try another card.").wait_for(timeout=30_000)
     screenshot(page, "register-4-declined")
     _pay(page, "4242 4242 4242 4242")
-    page.get_by_text("Payment received: you are registered").wait_for(timeout=30_000)
+    page.get_by_text("You are registered,").wait_for(timeout=30_000)
 
     console.sync()
     payments = [
@@ -170,7 +184,7 @@ def test_a_declined_card_then_a_good_one_makes_exactly_one_payment(console, brow
 
 
 def _start_registration(page, url: str, webinar_id: str, name: str, email: str) -> None:
-    page.goto(f"{url}/register?webinar={webinar_id}")
+    page.goto(f"{url}/?webinar={webinar_id}")
     page.get_by_label("Your name").fill(name)
     page.get_by_label("Your e-mail").fill(email)
     page.get_by_role("button", name="Continue to payment").click()
@@ -195,12 +209,12 @@ def test_a_payment_that_needs_3d_secure_ends_up_on_the_registrants_page(console,
     page = browser.new_page(viewport={"width": 1400, "height": 1800})
     sign_in(page, console.url)
     email = "sam.secure@example.org"
-    _start_registration(page, console.url, "wb_demo_11", "Sam Secure", email)
+    _start_registration(page, console.public_url, "wb_demo_11", "Sam Secure", email)
     _pay(page, "4000 0027 6000 3184")  # always asks for 3D Secure
     page.get_by_test_id("threeds-complete").wait_for(timeout=30_000)
     screenshot(page, "register-5-3ds")
     page.get_by_test_id("threeds-complete").click()
-    page.get_by_text("Payment received: you are registered").wait_for(timeout=30_000)
+    page.get_by_text("You are registered,").wait_for(timeout=30_000)
 
     row, cells = _registrant_row(console, page, "wb_demo_11", email)
 
@@ -213,9 +227,9 @@ def test_a_payment_with_a_dispute_test_card_shows_its_dispute(console, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1800})
     sign_in(page, console.url)
     email = "dora.dispute@example.org"
-    _start_registration(page, console.url, "wb_demo_11", "Dora Dispute", email)
+    _start_registration(page, console.public_url, "wb_demo_11", "Dora Dispute", email)
     _pay(page, "4000 0000 0000 0259")  # paid, then disputed as fraudulent
-    page.get_by_text("Payment received: you are registered").wait_for(timeout=30_000)
+    page.get_by_text("You are registered,").wait_for(timeout=30_000)
 
     row, cells = _registrant_row(console, page, "wb_demo_11", email)
 

@@ -3,7 +3,8 @@ page through AppTest as a person would, and a snapshot of the catalog tables."""
 
 from __future__ import annotations
 
-from streamlit.testing.v1 import AppTest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest, app_test
 
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor
 from console.store import db
@@ -16,12 +17,45 @@ ANN = Actor("ann@example.org", ORGANIZER)
 FIN = Actor("fin@example.org", FINANCE)
 
 
-def open_app(page: str | None = None, actor: Actor | None = ADMIN_ACTOR, **query) -> AppTest:
+class _NoPagesFolder(PagesManager):
+    """Pages from st.navigation only, as console/ui/serve.py has the server do: AppTest sets
+    Streamlit's first-version multipage mode again before each run when a pages/ folder
+    sits beside the script, and that mode runs a page it switched to without the entry
+    point (no sidebar, no language) from the second run on."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+class EntryPointApp(AppTest):
+    """An AppTest whose every run goes through the entry point, as in the browser."""
+
+    def _run(self, *args, **kwargs) -> AppTest:
+        original = app_test.PagesManager
+        app_test.PagesManager = _NoPagesFolder
+        try:
+            return super()._run(*args, **kwargs)
+        finally:
+            app_test.PagesManager = original
+
+
+def open_app(
+    page: str | None = None,
+    actor: Actor | None = ADMIN_ACTOR,
+    *,
+    locale: str | None = None,
+    **query,
+) -> AppTest:
     """The app run from its entry point by `actor` (None: signed out) with `query` in the
-    URL, then switched to `page` when one is given; it must not raise."""
-    app = AppTest.from_file(str(APP), default_timeout=60)
+    URL, in `locale` when given (as the sidebar's language switch keeps it), then switched
+    to `page` when one is given; it must not raise. Every later run goes through the entry
+    point too (its sidebar, its language), as in the browser."""
+    app = EntryPointApp(str(APP), default_timeout=60)
     if actor is not None:
         signed_in(app, actor)
+    if locale is not None:
+        app.session_state["locale"] = locale
     for key, value in query.items():
         app.query_params[key] = value
     app.run()

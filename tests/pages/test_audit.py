@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from console.services import audit, webinars
@@ -46,6 +48,19 @@ def test_audit_page_lists_and_filters_the_log_for_admins(logged):
     assert list(shown["webinar_id"]) == [logged]
     assert list(shown["action"]) == ["webinar created"]
     assert not app.exception
+
+
+def test_audit_page_in_french(logged):
+    app = open_app("pages/audit.py", locale="fr")
+    assert app.title[0].value == "Journal d'audit"
+    assert app.caption[0].value == (
+        "3 entrées. Les entrées ne peuvent être ni modifiées ni supprimées."
+    )
+    assert app.selectbox(key="audit_action").options[0] == "Toutes les actions"
+    headings = json.loads(app.dataframe[0].proto.columns)
+    assert (headings["actor"]["label"], headings["logged_at"]["label"]) == ("Qui", "Quand (UTC)")
+    app.text_input(key="audit_who").input("ann").run()
+    assert app.caption[0].value.startswith("1 entrée.")
 
 
 @pytest.mark.parametrize("actor", [ANN, FIN], ids=lambda a: a.role)

@@ -53,4 +53,18 @@ def test_connection_page_is_for_admins_only(fresh_stripe):
     app = open_app("pages/connection.py", actor=Actor("fin@example.org", FINANCE))
     assert app.title[0].value == "Not allowed"
     assert "does not give access" in app.error[0].value
-    assert not app.button
+    assert not app.main.button  # the sidebar's “Sign out” only
+
+
+def test_connection_page_in_french(fresh_stripe):
+    app = open_app("pages/connection.py", locale="fr")
+    assert app.title[0].value == "Connexion Stripe"
+    assert app.success[0].value.startswith("Une clé du mode test est configurée : ")
+    assert [w.value for w in app.warning] == [
+        "MODE TEST : les paiements sont des paiements de test."
+    ]
+    assert app.expander[0].label == "Comment se connecter"
+    app.button(key="check_connection").click().run()
+    assert not app.exception
+    values = {m.label: m.value for m in app.metric}
+    assert (values["Pays"], values["Vérification"]) == ("FR", "Vérifié")

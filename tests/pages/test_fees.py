@@ -3,6 +3,8 @@ transactions."""
 
 from __future__ import annotations
 
+import json
+
 from console.domain.money import format_money
 from console.services import analytics
 from tests.pages.support import ADMIN_ACTOR, open_app
@@ -34,3 +36,18 @@ def test_fees_page_equals_stripe_balance_transactions(shop):
 
     app.selectbox(key="fees_currency").select("usd").run()
     assert set(app.dataframe[0].value["settlement_currency"]) == {"usd"}
+
+
+def test_fees_page_in_french(shop):
+    app = open_app("pages/fees.py", locale="fr")
+    assert app.title[0].value == "Frais Stripe"
+    assert app.selectbox(key="fees_currency").label == "Réglé en"
+    headings = json.loads(app.dataframe[0].proto.columns)
+    assert (headings["fees"]["label"], headings["charges"]["label"]) == (
+        "Frais Stripe",
+        "Paiements",
+    )
+    assert all(fee.endswith("\xa0$US") for fee in app.dataframe[0].value["fees"])
+    assert "Paiements par carte" in set(app.dataframe[1].value["fee_type"])
+    assert [s.value for s in app.subheader] == ["Taux effectif dans le temps", "Frais par type"]
+    assert app.get("download_button")[0].proto.label == "Télécharger le CSV"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.pages.support import open_app
 from tests.payments import all_objects, refund
 
@@ -22,3 +24,14 @@ def test_reconciliation_shows_a_new_refund_until_the_next_sync(shop):
     app.button(key="compare_now").click().run()
     assert not app.exception
     assert any("no difference" in s.value for s in app.success)
+
+
+def test_reconciliation_in_french(shop):
+    app = open_app("pages/reconciliation.py", locale="fr")
+    assert app.title[0].value == "Rapprochement"
+    assert [s.value for s in app.success] == [
+        "La console est en accord avec Stripe : aucune différence."
+    ]
+    assert app.button(key="compare_now").label == "Comparer avec Stripe"
+    assert app.button(key="reconciliation_sync").label == "Synchroniser"
+    assert json.loads(app.dataframe[0].proto.columns)["difference"]["label"] == "Écart"

@@ -3,6 +3,11 @@ and the refund controls, against the local Stripe."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from console.domain.catalog import Webinar
@@ -153,3 +158,40 @@ def test_going_back_from_the_confirmation_refunds_nothing(refund_shop):
     app.button(key="cancel_refund").click().run()
     assert "confirm_refund" not in [b.key for b in app.button]
     assert all_objects(client, "refunds") == []
+
+
+@pytest.fixture
+def deferred_downloads(monkeypatch) -> dict:
+    """What each download button built on click would serve, by its deferred id."""
+    served: dict[str, Callable[[], bytes]] = {}
+    add_deferred = MediaFileManager.add_deferred
+
+    def spy(self, function, mimetype, coordinates, file_name=None, **kwargs):
+        file_id = add_deferred(self, function, mimetype, coordinates, file_name, **kwargs)
+        served[file_id] = function
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return served
+
+
+def test_registrants_page_in_french_with_its_export_headed_in_french(shop, deferred_downloads):
+    app = open_app("pages/registrants.py", locale="fr", webinar="wb_a")
+    assert app.title[0].value == "Inscrits payants"
+    assert app.text_input(key="registrant_search").label == "Rechercher nom, e-mail ou paiement"
+    sort = app.selectbox(key="registrant_sort")
+    assert (sort.label, sort.options[0]) == ("Trier par", "Payé le (UTC)")
+    table = app.dataframe[0].value.set_index("email")
+    assert table.loc["a@example.org", "status"] == "Remboursé en partie"
+    assert table.loc["a@example.org", "amount_paid"] == "49,00\xa0$US"
+    headings = json.loads(app.dataframe[0].proto.columns)
+    assert (headings["amount_paid"]["label"], headings["stripe_link"]["label"]) == (
+        "Montant payé",
+        "Paiement Stripe",
+    )
+    [button] = app.get("download_button")
+    assert button.proto.label == "Télécharger le CSV"
+    header, *rows = deferred_downloads[button.proto.deferred_file_id]().decode().splitlines()
+    # The headings for people; the values as the report has them (codes, minor units).
+    assert header.split(",")[:5] == ["Nom", "E-mail", "Devise", "Montant payé", "Remboursé"]
+    assert any(",4900,1000," in row and ",partially_refunded," in row for row in rows)

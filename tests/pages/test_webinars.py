@@ -5,22 +5,39 @@ Every refused input must say why and leave DuckDB exactly as it was.
 
 from __future__ import annotations
 
+from datetime import date, time
+
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from console.services import webinars
 from console.store import db
 from tests.pages.support import ADMIN_ACTOR, catalog_snapshot, open_app
 
 
-def test_create_webinar_form(fresh_stripe):
-    app = open_app("pages/webinars.py")
-    app.text_input(key="new_title").input("Atelier TVA")
-    app.text_input(key="new_organizer").input("ann@example.org")
-    app.text_area(key="new_sessions").input("2027-02-01 09:00, 120\n2027-02-08 09:00, 60")
-    app.text_input(key="new_capacity").input("40")
-    app.text_area(key="new_description").input("Remboursement jusqu'à 7 jours avant.")
-    app.button[0].click().run()  # the form's submit button
+def _fill_create_form(app: AppTest, **typed: str) -> AppTest:
+    """The create form's text fields typed in, and one session picked (2027-02-01 09:00, an
+    hour, in the zone the form starts with)."""
+    for key, text in typed.items():
+        field = app.text_area(key=key) if key == "new_description" else app.text_input(key=key)
+        field.input(text)
+    app.date_input(key="new_date_0").set_value(date(2027, 2, 1)).run()
+    app.time_input(key="new_start_0").set_value(time(9, 0)).run()
+    return app
 
+
+def test_create_webinar_form(fresh_stripe):
+    app = _fill_create_form(
+        open_app("pages/webinars.py"),
+        new_title="Atelier TVA",
+        new_organizer="ann@example.org",
+        new_capacity="40",
+        new_description="Remboursement jusqu'à 7 jours avant.",
+    )
+    app.button(key="new_add").click().run()  # a second session, a week later
+    app.button(key="create_webinar").click().run()
+
+    assert not app.exception, app.exception
     assert "Created “Atelier TVA”" in app.success[0].value
     with db.connect() as con:
         row = con.execute(
@@ -32,7 +49,7 @@ def test_create_webinar_form(fresh_stripe):
     listed = open_app("pages/webinars.py").dataframe[0].value
     assert list(listed["title"]) == ["Atelier TVA"]
     assert list(listed["price"]) == ["Free"]
-    assert list(listed["status"]) == ["upcoming"]
+    assert list(listed["status"]) == ["Upcoming"]
 
 
 @pytest.mark.parametrize(
@@ -40,29 +57,40 @@ def test_create_webinar_form(fresh_stripe):
     [
         ("new_title", "", "Give the webinar a title"),
         ("new_organizer", "not-an-email", "is not an e-mail address"),
-        ("new_sessions", "next tuesday", "is not “YYYY-MM-DD HH:MM, minutes”"),
-        ("new_sessions", "2027-02-30 09:00, 60", "is not a real date"),
-        ("new_sessions", "2027-02-01 09:00, 0", "between 1 and 1440 minutes"),
         ("new_capacity", "lots", "Capacity is a whole number"),
     ],
 )
 def test_create_webinar_form_refuses_bad_input(fresh_stripe, field, value, message):
     before = catalog_snapshot()
-    app = open_app("pages/webinars.py")
-    good = {
-        "new_title": "T",
-        "new_organizer": "ann@example.org",
-        "new_sessions": "2027-02-01 09:00, 60",
-        "new_capacity": "10",
-    }
-    good[field] = value
-    for key, text in good.items():
-        widget = app.text_area(key=key) if key == "new_sessions" else app.text_input(key=key)
-        widget.input(text)
-    app.button[0].click().run()
+    good = {"new_title": "T", "new_organizer": "ann@example.org", "new_capacity": "10"}
+    app = _fill_create_form(open_app("pages/webinars.py"), **(good | {field: value}))
+    app.button(key="create_webinar").click().run()
 
     assert message in app.error[0].value
     assert catalog_snapshot() == before
+
+
+def test_create_webinar_form_refuses_a_session_without_a_date(fresh_stripe):
+    before = catalog_snapshot()
+    app = open_app("pages/webinars.py")
+    app.text_input(key="new_title").input("T")
+    app.button(key="create_webinar").click().run()
+    assert "Add at least one session" in app.error[0].value
+    assert catalog_snapshot() == before
+
+
+def test_the_webinars_page_in_french(fresh_stripe):
+    app = open_app("pages/webinars.py", locale="fr")
+    assert app.title[0].value == "Webinaires"
+    assert [i.value for i in app.info] == [
+        "Aucun webinaire pour l'instant. Créez-en un ci-dessous, ou importez un fichier CSV."
+    ]
+    _fill_create_form(app, new_title="Atelier TVA").button(key="create_webinar").click().run()
+    app = open_app("pages/webinars.py", locale="fr")
+    listed = app.dataframe[0].value
+    assert (list(listed["status"]), list(listed["price"])) == (["À venir"], ["Gratuit"])
+    assert app.button(key="open_webinar").label == "Ouvrir le webinaire"
+    assert "Importer des webinaires depuis un CSV" in [s.value for s in app.subheader]
 
 
 # --- CSV import ----------------------------------------------------------------------------

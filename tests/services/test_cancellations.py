@@ -10,7 +10,7 @@ import pytest
 from console.domain.catalog import Registration
 from console.formatting import i18n
 from console.services import cancellations, refunds
-from console.store import cancellation_jobs, catalog, db
+from console.store import cancellation_jobs, catalog, db, refund_requests
 from console.stripe_api import sync
 from tests import crashes
 from tests.services.refunds.support import (
@@ -170,6 +170,7 @@ def test_a_job_run_in_french_says_its_details_and_headings_in_french(shop):
     summary = cancellations.job_summary(ANN, job_id).set_index("charge_id")
     assert summary.loc[first, "detail"] == "remboursé auparavant"
     assert summary.loc[second, "outcome"] == "refunded"  # outcomes stay codes
+    assert list(refund_requests.of_webinar("wb_r")["note"]) == ["webinaire annulé : speaker ill"]
     assert english_csv[0] == (
         "Name,E-mail,Stripe charge,Currency,Refunded,Outcome,Detail,Stripe refund"
     )

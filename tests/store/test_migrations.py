@@ -23,6 +23,7 @@ import duckdb
 import pytest
 
 from console import cli
+from console.formatting import i18n
 from console.services import reports
 from console.store import db, migrations
 from tests import REPO, crashes
@@ -233,6 +234,13 @@ def test_a_file_from_a_newer_release_is_refused_with_a_clear_message(tmp_path, m
     db._initialised.clear()
     with pytest.raises(db.DatabaseTooNew, match="newer release of the console"):
         db.ensure_schema()
+    with i18n.speaking("fr"), pytest.raises(db.DatabaseTooNew) as french:
+        db.ensure_schema()
+    assert str(french.value) == (
+        f"La base de données {path} a été écrite par une version plus récente de la console "
+        f"(schéma version 99 ; cette version connaît jusqu'à la {migrations.LATEST}). Mettez la "
+        "console à jour, ou faites pointer CONSOLE_DB vers un autre fichier."
+    )
     cli = subprocess.run(
         [sys.executable, "-m", "console", "report", "revenue", "--format", "json"],
         cwd=REPO,

@@ -27,6 +27,19 @@ def guarded_page(roles: tuple[str, ...]) -> None:
     st.markdown(f"Page content for {actor.email} ({actor.role})")
 
 
+def guarded_page_in(language: str, roles: tuple[str, ...]) -> None:
+    """guarded_page in `language`, set as streamlit_app.py sets it for each run."""
+    import streamlit as st
+
+    from console.formatting import i18n
+    from console.ui.auth import keep_signed_in, page_guard
+
+    i18n.use(language)
+    actor = page_guard(*roles)
+    keep_signed_in()
+    st.markdown(f"Page content for {actor.email} ({actor.role})")
+
+
 def sign_out_page() -> None:
     import streamlit as st
 
@@ -195,6 +208,61 @@ def test_with_oidc_a_role_change_in_the_rules_reaches_an_open_session(oidc):
     )
     app.run()
     assert app.title[0].value == "Not allowed"  # ana@example.org is now the domain's finance
+
+
+# --- in French ---------------------------------------------------------------------------
+
+
+def _french_app(roles: tuple[str, ...] = (ORGANIZER,), actor: Actor | None = None) -> AppTest:
+    app = AppTest.from_function(guarded_page_in, args=("fr", roles), default_timeout=30)
+    if actor is not None:
+        signed_in(app, actor)
+    return app.run()
+
+
+def test_the_sign_in_page_in_french():
+    app = _french_app()
+    assert [title.value for title in app.title] == ["Se connecter"]
+    assert [field.label for field in app.text_input] == ["E-mail", "Mot de passe"]
+    assert [button.label for button in app.button] == ["Se connecter"]
+    assert _shown(app) == []
+
+
+def test_a_wrong_password_is_said_in_french(ann_account):
+    app = _french_app()
+    app.text_input(key="sign_in_email").input("ann@example.org")
+    app.text_input(key="sign_in_password").input("wrong")
+    app.button[0].click().run()
+    assert [error.value for error in app.error] == [
+        "E-mail ou mot de passe incorrect. Encore 4 essais avant un verrouillage de 15 minutes."
+    ]
+    assert "actor" not in app.session_state
+
+
+def test_no_role_is_said_in_french(oidc):
+    app = _french_app(actor=Actor("stranger@elsewhere.org", ""))
+    assert app.title[0].value == "Pas encore d'accès"
+    assert app.error[0].value == (
+        "Vous êtes connecté en tant que stranger@elsewhere.org, mais aucun rôle ne vous est "
+        "attribué. Demandez-en un à un administrateur."
+    )
+
+
+def test_a_role_that_does_not_open_the_page_is_said_in_french():
+    app = _french_app(roles=(ADMIN, FINANCE), actor=ANN)
+    assert app.title[0].value == "Accès refusé"
+    assert app.error[0].value == "Votre rôle (organisateur) ne donne pas accès à cette page."
+    assert _shown(app) == []
+
+
+def test_with_oidc_the_sign_in_button_in_french(oidc):
+    app = AppTest.from_function(guarded_page_in, args=("fr", (ADMIN,)), default_timeout=30)
+    app.user = {"is_logged_in": False}
+    app.run()
+    assert app.title[0].value == "Se connecter"
+    assert [button.label for button in app.button] == [
+        "Se connecter avec le compte de votre organisation"
+    ]
 
 
 # --- OIDC --------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from console.domain.catalog import Registration, Session, Webinar
 from console.services import audit, cancellations
 from console.services.access import ADMIN, ORGANIZER, Actor
 from console.store import catalog, db
+from tests.ui.support import run_piece
 
 ADMIN_ACTOR = Actor("admin@example.org", ADMIN)
 ANN = Actor("ann@example.org", ORGANIZER)
@@ -80,10 +81,8 @@ def panel_page(actor, webinar_id: str) -> None:
     cancellation_panel(actor, catalog.load_webinar(webinar_id))
 
 
-def _page(actor: Actor = ANN) -> AppTest:
-    app = AppTest.from_function(panel_page, args=(actor, "wb_w"), default_timeout=60).run()
-    assert not app.exception, app.exception
-    return app
+def _page(actor: Actor = ANN, **state) -> AppTest:
+    return run_piece(panel_page, actor, "wb_w", **state)
 
 
 def _cancel(app: AppTest, reason: str, what: int | None = None, sure: bool = True) -> AppTest:
@@ -108,6 +107,23 @@ def _cancelled_sessions() -> list[int]:
             "SELECT session_no FROM webinar_sessions WHERE cancelled ORDER BY 1"
         ).fetchall()
     return [row[0] for row in rows]
+
+
+def test_the_panel_reads_in_french_and_so_does_its_summary(workshop, downloads):
+    app = _page(locale="fr")
+    assert [s.value for s in app.subheader] == ["Annuler"]
+    assert [e.label for e in app.expander] == ["Annuler ce webinaire, ou l'une de ses sessions"]
+    what = app.selectbox(key="cancel_what")
+    assert (what.label, what.options[0]) == ("Quoi annuler", "Tout le webinaire")
+    assert what.options[1].startswith("Session 1 : ")
+    _cancel(app, "l'intervenant est malade")
+    assert not app.exception, app.exception
+    assert [s.value for s in app.success] == ["L'annulation est terminée."]
+    assert set(app.dataframe[0].value["outcome"]) == {"annulé sans paiement"}
+    [button] = app.get("download_button")
+    assert button.proto.label == "Télécharger le récapitulatif (CSV)"
+    header = downloads[button.proto.url][0].decode().splitlines()[0]
+    assert header.startswith("Nom,E-mail,Paiement Stripe,Devise,Remboursé,Résultat,")
 
 
 def test_the_form_offers_the_whole_webinar_or_one_session_and_warns():

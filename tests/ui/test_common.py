@@ -266,3 +266,57 @@ def test_a_failed_sync_says_why(no_key):
     [failed] = [e.value for e in app.error]
     assert failed.startswith("Sync failed: No Stripe key is configured.")
     assert not app.success and not app.get("progress")
+
+
+def test_a_sync_in_french_says_what_it_did_in_french(synced):
+    app = _run(sync_page, "sync_here", actor=FIN, locale="fr")
+    assert [b.label for b in app.button] == ["Synchroniser"]
+    app.button(key="sync_here").click().run()
+    assert not app.exception, app.exception
+    [done] = [s.value for s in app.success]
+    assert done.startswith("Synchronisation terminée : synchronisation incrémentale : ")
+    assert " objets en " in done and " requêtes, " in done
+
+
+# --- words and numbers for people -------------------------------------------------------------
+
+
+def test_the_language_of_the_run_is_the_one_the_app_speaks():
+    from console.formatting import i18n
+
+    assert common.locale() == "en"
+    with i18n.speaking("fr"):
+        assert common.locale() == "fr"
+        assert common.number(12345) == "12\u202f345"
+        assert common.money_cell(4900, "eur") == "49,00\xa0€"
+    assert common.number(12345) == "12,345"
+    assert [common.money_cell(a, c) for a, c in ((None, "eur"), (4900, None))] == ["", ""]
+
+
+def test_a_sync_is_told_in_the_language_of_the_page():
+    from console.formatting import i18n
+
+    result = sync.SyncResult("run", "full", 1234, 12, 3.44)
+    progress = sync.SyncProgress("events", objects=1500, estimated_seconds_left=41.6)
+    assert common.sync_summary(result) == "full sync: 1,234 objects in 12 requests, 3.4 s"
+    assert common._progress_text(progress).startswith("Reading the events: 1,500 objects, ")
+    assert common._progress_text(progress).endswith(", about 42 s left")
+    with i18n.speaking("fr"):
+        assert common.sync_summary(result) == (
+            "synchronisation complète : 1\u202f234 objets en 12 requêtes, 3,4 s"
+        )
+        assert common.sync_phase("backfill") == "Copie de l'historique"
+        assert common.sync_phase("new_phase") == "new_phase"
+
+
+def test_the_domains_refusals_are_said_in_the_language_of_the_page():
+    from console.domain.money import MoneyError, parse_minor_units
+    from console.formatting import i18n
+
+    with pytest.raises(MoneyError) as raised:
+        parse_minor_units("abc", "eur")
+    refused = raised.value
+    assert common.problem_text(refused) == str(refused)
+    with i18n.speaking("fr"):
+        assert common.problem_text(refused) != str(refused)
+    assert common.problem_text(RuntimeError("as it is")) == "as it is"

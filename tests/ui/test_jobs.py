@@ -118,3 +118,15 @@ def test_failed_refunds_are_counted_and_the_person_told_to_resume(fresh_stripe):
     summary = cancellations.job_summary(ADMIN_ACTOR, job_id).set_index("email")
     assert summary.loc["paid@example.org", "outcome"] == "refunded"
     assert summary.loc["disputed@example.org", "outcome"] == "failed"
+
+
+def test_the_running_counts_read_in_french():
+    from console.formatting import i18n
+    from console.ui.jobs import counts_text
+
+    progress = cancellations.JobProgress(total=1200, done=1200, refunded=1100, failed=2)
+    with i18n.speaking("fr"):
+        assert counts_text(progress) == (
+            "Remboursés **1\u202f100** · ignorés, déjà remboursés **0** · annulés sans "
+            "paiement **0** · échecs **2**"
+        )

@@ -39,6 +39,11 @@ def cancel_registration_without_refund(
     mailer.send_once(
         f"cancel-{webinar_id}-{rows[0][0]}",
         notifications.cancellation_message(
-            email, rows[0][1], webinar, reason, paid=not webinar.is_free
+            email,
+            rows[0][1],
+            webinar,
+            reason,
+            paid=not webinar.is_free,
+            language=catalog.language_of(webinar_id, email),
         ),
     )

@@ -481,6 +481,7 @@ def _mail_refund(request: dict, refund: dict, known: KnownCharge | None) -> None
             refund["amount"],
             refund["currency"],
             cancelled=bool(request["cancel_registration"]),
+            language=catalog.language_of(webinar.webinar_id, request["registrant_email"]),
         ),
     )
 

@@ -42,8 +42,8 @@ def test_it_offers_what_the_card_form_calls(script: str) -> None:
     form = CARD_FORM.read_text()
     # What console/ui/card_payment.py does with Stripe.js ...
     for call in (
-        "window.Stripe(data.publishable_key)",
-        'stripe.elements().create("card")',
+        "window.Stripe(data.publishable_key, { locale: data.locale })",
+        'stripe.elements({ locale: data.locale }).create("card")',
         "card.mount(",
         "stripe.confirmCardPayment(data.client_secret",
         "result.paymentIntent.id",
@@ -52,8 +52,9 @@ def test_it_offers_what_the_card_form_calls(script: str) -> None:
         assert call in form, call
     # ... is what the stand-in defines.
     for definition in (
-        "window.Stripe = function (publishableKey)",
-        "elements: function ()",
+        "window.Stripe = function (publishableKey, options)",
+        "elements: function (elementOptions)",
+        "(options || {}).locale",  # the card form and its errors in the page's language
         "create: function ()",
         "CardElement.prototype.mount = function (target)",
         "confirmCardPayment: async function (clientSecret, data)",
