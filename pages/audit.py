@@ -3,10 +3,11 @@
 import streamlit as st
 
 from console.formatting.i18n import _, ngettext
+from console.formatting.presentation import column_heading
 from console.services import audit
 from console.services.access import ADMIN
 from console.ui.auth import page_guard
-from console.ui.tables import csv_download, heading, labels, table, when_column
+from console.ui.tables import csv_download, labels, table, when_column
 
 actor = page_guard(ADMIN)
 st.title(_("Audit log"))
@@ -29,5 +30,5 @@ st.caption(
         len(entries),
     )
 )
-table(entries, labels(*entries.columns) | {"logged_at": when_column(heading("logged_at"))})
+table(entries, labels(*entries.columns) | {"logged_at": when_column(column_heading("logged_at"))})
 csv_download(entries, "audit_log.csv", key="audit_csv")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from console.formatting.i18n import N_, _
+from console.formatting.presentation import column_heading
 from console.services.access import ADMIN, FINANCE
 from console.settings import stripe_settings
 from console.stripe_api import sync
@@ -15,7 +16,7 @@ from console.ui.common import (
     sync_mode,
     sync_now_button,
 )
-from console.ui.tables import heading, labels, table, when_column
+from console.ui.tables import labels, table, when_column
 
 # A sync run's state (sync_runs.status; "interrupted" when nobody runs it any more).
 RUN_STATUSES = {
@@ -41,8 +42,8 @@ if runs.empty:
 last = runs.iloc[0]
 cards = st.columns(3)
 cards[0].metric(_("Last sync"), f"{last['started_at']:%Y-%m-%d %H:%M} UTC")
-cards[1].metric(heading("objects"), number(last["objects"]))
-cards[2].metric(heading("requests"), number(last["requests"]))
+cards[1].metric(column_heading("objects"), number(last["objects"]))
+cards[2].metric(column_heading("requests"), number(last["requests"]))
 if last["status"] == "failed":
     st.error(_("Sync failed: {reason}", reason=last["error"]))
 shown = runs.copy()
@@ -52,7 +53,7 @@ table(
     shown,
     labels(*shown.columns)
     | {
-        "started_at": when_column(heading("started_at"), seconds=True),
-        "finished_at": when_column(heading("finished_at"), seconds=True),
+        "started_at": when_column(column_heading("started_at"), seconds=True),
+        "finished_at": when_column(column_heading("finished_at"), seconds=True),
     },
 )

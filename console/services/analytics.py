@@ -16,7 +16,7 @@ import pandas as pd
 from console.domain.catalog import SEATED
 from console.formatting import i18n
 from console.formatting.csv_export import to_csv_bytes
-from console.formatting.i18n import N_, _
+from console.formatting.presentation import column_heading
 from console.services.access import (
     ADMIN,
     FINANCE,
@@ -307,32 +307,32 @@ def registrant_count(actor: Actor, livemode: bool, webinar_id: str) -> int:
     return int(row[0])
 
 
-# The registrants CSV's columns and their headings for people (its rows stay data: amounts
-# in minor units, Stripe's codes).
-REGISTRANT_CSV_HEADINGS = {
-    "name": N_("Name"),
-    "email": N_("E-mail"),
-    "currency": N_("Currency"),
-    "amount_paid": N_("Amount paid"),
-    "amount_refunded": N_("Refunded"),
-    "refund_pending": N_("Refund pending"),
-    "settlement_currency": N_("Settled in"),
-    "fee": N_("Stripe fee"),
-    "net": N_("Net"),
-    "status": N_("Status"),
-    "dispute_status": N_("Dispute"),
-    "card_brand": N_("Card"),
-    "paid_at": N_("Paid at (UTC)"),
-    "charge_id": N_("Stripe charge"),
-}
+# The registrants CSV's columns, headed for people (its rows stay data: amounts in minor
+# units, Stripe's codes).
+REGISTRANT_CSV_COLUMNS = (
+    "name",
+    "email",
+    "currency",
+    "amount_paid",
+    "amount_refunded",
+    "refund_pending",
+    "settlement_currency",
+    "fee",
+    "net",
+    "status",
+    "dispute_status",
+    "card_brand",
+    "paid_at",
+    "charge_id",
+)
 
 
 def registrants_csv(frame: pd.DataFrame, language: str | None = None) -> bytes:
     """The registrants for a spreadsheet, headed in `language` (by default the current one:
     a download built on click runs outside the page's script, so its page passes it)."""
     with i18n.speaking(language or i18n.language()):
-        headings = {column: _(heading) for column, heading in REGISTRANT_CSV_HEADINGS.items()}
-    return to_csv_bytes(frame[list(REGISTRANT_CSV_HEADINGS)].rename(columns=headings))
+        headings = {column: column_heading(column) for column in REGISTRANT_CSV_COLUMNS}
+    return to_csv_bytes(frame[list(REGISTRANT_CSV_COLUMNS)].rename(columns=headings))
 
 
 # --- fees ---------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ import pandas as pd
 
 from console.domain.catalog import RegistrationStatus
 from console.formatting.csv_export import to_csv_bytes
-from console.formatting.i18n import N_, _
+from console.formatting.i18n import _
+from console.formatting.presentation import column_heading
 from console.mail import mailer, notifications
 from console.services import audit, refunds
 from console.services.access import Actor, require_webinar_owner
@@ -27,17 +28,6 @@ from console.store import cancellation_jobs, catalog, db, refund_requests, rollu
 from console.stripe_api import gateway, sync_rate
 
 REQUESTS_PER_REFUND = 2  # the check at Stripe, then the refund
-# The summary's CSV headings, for people (its rows stay as stored).
-SUMMARY_HEADINGS = {
-    "name": N_("Name"),
-    "email": N_("E-mail"),
-    "charge_id": N_("Stripe charge"),
-    "currency": N_("Currency"),
-    "amount_refunded": N_("Refunded"),
-    "outcome": N_("Outcome"),
-    "detail": N_("Detail"),
-    "stripe_refund_id": N_("Stripe refund"),
-}
 
 
 @dataclass
@@ -274,5 +264,4 @@ def job_summary(actor: Actor, job_id: str) -> pd.DataFrame:
 def job_summary_csv(actor: Actor, job_id: str) -> bytes:
     """The summary for a spreadsheet, its headings in the current language."""
     summary = job_summary(actor, job_id)
-    headings = {column: _(heading) for column, heading in SUMMARY_HEADINGS.items()}
-    return to_csv_bytes(summary.rename(columns=headings))
+    return to_csv_bytes(summary.rename(columns=column_heading))

@@ -7,13 +7,13 @@ import streamlit as st
 
 from console.formatting import i18n
 from console.formatting.i18n import N_, _, ngettext
-from console.formatting.presentation import price_text
+from console.formatting.presentation import column_heading, price_text
 from console.services import refunds
 from console.services.access import Actor, PermissionDenied
 from console.stripe_api import gateway
 from console.ui.common import money_cell, problem_text
 from console.ui.registrants_view import dispute_text
-from console.ui.tables import heading, labels, table, when_column
+from console.ui.tables import labels, table, when_column
 
 NO_REASON = "none"
 # The reasons Stripe takes for a refund (refunds.REASONS), and none.
@@ -182,5 +182,5 @@ def refund_requests_table(actor: Actor, webinar_id: str) -> None:
         shown["reason"] = [reason_text(reason) for reason in requests["reason"]]
         table(
             shown.fillna(""),
-            labels(*shown.columns) | {"requested_at": when_column(heading("requested_at"))},
+            labels(*shown.columns) | {"requested_at": when_column(column_heading("requested_at"))},
         )

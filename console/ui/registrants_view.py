@@ -7,9 +7,14 @@ import pandas as pd
 import streamlit as st
 
 from console.formatting.i18n import N_, _
-from console.formatting.presentation import MONEY_COLUMNS, formatted_money
+from console.formatting.presentation import (
+    MONEY_COLUMNS,
+    column_heading,
+    dispute_status_text,
+    formatted_money,
+)
 from console.services import analytics
-from console.ui.tables import heading, labels, table, when_column
+from console.ui.tables import labels, table, when_column
 
 # A payment's status, as analytics.registrant_rows gives it.
 STATUSES = {
@@ -17,17 +22,6 @@ STATUSES = {
     "partially_refunded": N_("Partially refunded"),
     "refunded": N_("Refunded"),
     "free": N_("Free registration"),
-}
-# Stripe's statuses of a dispute (the same words as the refund service's).
-DISPUTE_STATUSES = {
-    "warning_needs_response": N_("warning needs response"),
-    "warning_under_review": N_("warning under review"),
-    "warning_closed": N_("warning closed"),
-    "needs_response": N_("needs response"),
-    "under_review": N_("under review"),
-    "won": N_("won"),
-    "lost": N_("lost"),
-    "prevented": N_("prevented"),
 }
 
 
@@ -39,7 +33,7 @@ def dispute_text(status: object) -> str:
     """Stripe's status of a dispute in words; blank when there is none."""
     if not isinstance(status, str):
         return ""
-    return _(DISPUTE_STATUSES[status]) if status in DISPUTE_STATUSES else status.replace("_", " ")
+    return dispute_status_text(status)
 
 
 def registrants_webinar(webinars: dict[str, str]) -> str | None:
@@ -60,7 +54,7 @@ def registrant_search() -> tuple[str, str]:
     """What to look for, and the order."""
     left, right = st.columns([3, 1])
     search = left.text_input(_("Search name, e-mail or charge"), key="registrant_search")
-    sorts = {sort: heading(sort) for sort in analytics.REGISTRANT_SORTS}
+    sorts = {sort: column_heading(sort) for sort in analytics.REGISTRANT_SORTS}
     sort = right.selectbox(_("Sort by"), list(sorts), key="registrant_sort", format_func=sorts.get)
     return search, sort
 
@@ -98,9 +92,9 @@ def registrants_table(rows: pd.DataFrame, total: int, most: int) -> None:
             "card_brand",
         )
         | {
-            "paid_at": when_column(heading("paid_at")),
+            "paid_at": when_column(column_heading("paid_at")),
             "stripe_link": st.column_config.LinkColumn(
-                heading("stripe_link"), display_text=r"payments/(.*)$"
+                column_heading("stripe_link"), display_text=r"payments/(.*)$"
             ),
         },
     )

@@ -9,11 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from console.formatting.i18n import N_, _
-from console.formatting.presentation import MONEY_COLUMNS, formatted_money
+from console.formatting.presentation import MONEY_COLUMNS, column_heading, formatted_money
 from console.services import analytics
 from console.ui import charts
 from console.ui.common import money, number
-from console.ui.tables import heading, labels, table
+from console.ui.tables import labels, table
 
 PERIODS = {"30": 30, "90": 90, "365": 365, "all": None}
 PERIOD_LABELS = {
@@ -90,7 +90,7 @@ def kpi_cards(frame: pd.DataFrame, columns: tuple[str, ...], caption: str) -> No
                 else money(row[column], row["currency"])
             )
             card.metric(
-                heading(column),
+                column_heading(column),
                 shown,
                 delta=_delta(row, column),
                 delta_color="inverse" if column in ("refunded", "disputed", "fees") else "normal",

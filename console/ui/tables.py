@@ -12,111 +12,22 @@ import pandas as pd
 import streamlit as st
 
 from console.formatting.csv_export import to_csv_bytes
-from console.formatting.i18n import N_, _
-
-# The heading of each column the console's reports and tables have, by the column's name.
-HEADINGS = {
-    # webinars and people
-    "webinar_id": N_("Webinar id"),
-    "title": N_("Webinar"),
-    "organizer": N_("Organizer"),
-    "organizer_email": N_("Organizer"),
-    "name": N_("Name"),
-    "email": N_("E-mail"),
-    "status": N_("Status"),
-    "first_session": N_("First session (UTC)"),
-    "price": N_("Price"),
-    "registrations": N_("Registrations"),
-    "net_revenue": N_("Net revenue"),
-    # money a registrant paid, in the payment's currency
-    "currency": N_("Currency"),
-    "paid_registrants": N_("Paid registrants"),
-    "gross": N_("Gross"),
-    "refunded": N_("Refunded"),
-    "disputed": N_("Lost to disputes"),
-    "amount_paid": N_("Amount paid"),
-    "amount_refunded": N_("Refunded"),
-    "refund_pending": N_("Refund pending"),
-    "amount": N_("Amount"),
-    # what reached the Stripe balance, in the settlement currency
-    "settlement_currency": N_("Settled in"),
-    "fees": N_("Stripe fees"),
-    "fee": N_("Stripe fee"),
-    "net": N_("Net"),
-    "month": N_("Month"),
-    "charges": N_("Payments"),
-    "effective_rate": N_("Effective fee rate"),
-    "fee_per_registrant": N_("Fee per paid registration"),
-    "fee_type": N_("Fee type"),
-    "transactions": N_("Transactions"),
-    # a payment at Stripe
-    "dispute_status": N_("Dispute"),
-    "card_brand": N_("Card"),
-    "paid_at": N_("Paid at (UTC)"),
-    "charge_id": N_("Stripe charge"),
-    "stripe_link": N_("Stripe charge"),
-    "stripe_refund_id": N_("Stripe refund"),
-    "stripe_id": N_("Stripe id"),
-    # refunds and cancellations
-    "requested_at": N_("Requested at (UTC)"),
-    "requested_by": N_("Requested by"),
-    "registrant_email": N_("Registrant"),
-    "reason": N_("Reason"),
-    "note": N_("Note"),
-    "failure_reason": N_("Why it failed"),
-    "outcome": N_("Outcome"),
-    "detail": N_("Detail"),
-    # reconciliation
-    "console_transactions": N_("Console: transactions"),
-    "stripe_transactions": N_("Stripe: transactions"),
-    "console_fees": N_("Console: fees"),
-    "stripe_fees": N_("Stripe: fees"),
-    "console_net": N_("Console: net"),
-    "stripe_net": N_("Stripe: net"),
-    "stripe_balance": N_("Stripe balance"),
-    "difference": N_("Difference"),
-    "kind": N_("Kind"),
-    "id": N_("Id"),
-    "field": N_("Field"),
-    "console": N_("Console"),
-    "stripe": N_("Stripe"),
-    # the audit log
-    "logged_at": N_("When (UTC)"),
-    "actor": N_("Who"),
-    "action": N_("What"),
-    "subject": N_("About"),
-    "before": N_("Before"),
-    "after": N_("After"),
-    # sync runs
-    "started_at": N_("Started (UTC)"),
-    "finished_at": N_("Finished (UTC)"),
-    "mode": N_("Mode"),
-    "objects": N_("Objects"),
-    "requests": N_("Requests"),
-    "error": N_("Error"),
-    # price history and mail
-    "changed_at": N_("When (UTC)"),
-    "changed_by": N_("Who"),
-    "attempts": N_("Attempts"),
-}
-
-
-def heading(column: str) -> str:
-    """The column's heading in the current language; a column with none keeps its name."""
-    return _(HEADINGS[column]) if column in HEADINGS else column
+from console.formatting.i18n import _
+from console.formatting.presentation import COLUMN_HEADINGS, column_heading
 
 
 def headings(columns: Any = None) -> dict[str, str]:
     """Heading of each of `columns` (every known column when None), in the current language."""
     return {
-        str(column): heading(str(column)) for column in (HEADINGS if columns is None else columns)
+        str(column): column_heading(str(column))
+        for column in (COLUMN_HEADINGS if columns is None else columns)
     }
 
 
 def labels(*columns: str, **texts: str) -> dict[str, str]:
-    """Column headings for a table: each column's own (`HEADINGS`), unless `texts` gives one
+    """Column headings for a table: each column's own (`COLUMN_HEADINGS`), unless `texts` gives one
     (`amount=_("Stripe fees")`); columns only in `texts` come last."""
-    return {column: texts.get(column) or heading(column) for column in columns} | {
+    return {column: texts.get(column) or column_heading(column) for column in columns} | {
         column: text for column, text in texts.items() if column not in columns
     }
 

@@ -7,11 +7,11 @@ import streamlit as st
 
 from console.formatting import i18n
 from console.formatting.i18n import N_, _, ngettext
-from console.formatting.presentation import amounts_text, price_text
+from console.formatting.presentation import amounts_text, column_heading, price_text
 from console.services import webinars
 from console.services.access import Actor, PermissionDenied
 from console.ui.common import problem_text
-from console.ui.tables import heading, table, when_column
+from console.ui.tables import table, when_column
 
 WEBINAR_PAGE = "pages/webinar.py"
 # A webinar's status in the list (webinars.list_webinars).
@@ -48,14 +48,14 @@ def webinar_table(listing: pd.DataFrame) -> None:
             ]
         ],
         {
-            "title": heading("title"),
-            "organizer_email": heading("organizer_email"),
-            "status": heading("status"),
-            "first_session": when_column(heading("first_session")),
-            "price": heading("price"),
-            "registrations": heading("registrations"),
-            "net_revenue": heading("net_revenue"),
-            "webinar_id": heading("id"),
+            "title": column_heading("title"),
+            "organizer_email": column_heading("organizer_email"),
+            "status": column_heading("status"),
+            "first_session": when_column(column_heading("first_session")),
+            "price": column_heading("price"),
+            "registrations": column_heading("registrations"),
+            "net_revenue": column_heading("net_revenue"),
+            "webinar_id": column_heading("id"),
         },
     )
 

@@ -7,8 +7,8 @@ from the public port; and the pages pass axe-core with no serious or critical vi
 from __future__ import annotations
 
 import os
-from urllib.parse import parse_qs, urlsplit
 from datetime import UTC, datetime
+from urllib.parse import parse_qs, urlsplit
 
 import icalendar
 import pytest

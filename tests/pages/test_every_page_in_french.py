@@ -7,6 +7,7 @@ webinar titles, ids) aside."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -33,7 +34,10 @@ ENGLISH_WORDS = re.compile(
     r"no|of|to|for|by|or|on|in|at|be|been|here|there|which|when|what|how|all|any|each)\b"
 )
 # Text that is data or names, the same in every language.
-NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+|\b(?:ch|pi|re|txn|dp|wb|reg)_\w+|=HYPERLINK\(.*\)")
+NOT_WORDS = re.compile(
+    r"\S+@\S+|https?://\S+|\b(?:ch|pi|re|txn|dp|wb|reg)_\w+|=HYPERLINK\(.*\)"
+    r"|\b[A-Z][A-Za-z]+/[A-Za-z_/+\-]+"  # time zones: America/Port_of_Spain
+)
 
 
 @pytest.fixture(scope="module")
@@ -70,10 +74,25 @@ def _texts(node) -> list[str]:
         elif isinstance(value, list | tuple):
             found += [v for v in value if isinstance(v, str)]
         elif isinstance(value, pd.DataFrame):
-            found += [str(c) for c in value.columns]
+            found += _column_headers(node, value)
     for child in getattr(node, "children", {}).values():
         found += _texts(child)
     return found
+
+
+def _column_headers(node, frame: pd.DataFrame) -> list[str]:
+    """What a table shows over its columns: each one's label, or its name when it has none."""
+    try:
+        config = json.loads(node.proto.columns or "{}")
+    except (AttributeError, ValueError):
+        config = {}
+    shown = []
+    for column in frame.columns:
+        label = (config.get(str(column)) or config.get(f"_pos:{column}") or {}).get("label")
+        hidden = (config.get(str(column)) or {}).get("hidden")
+        if not hidden:
+            shown.append(label or str(column))
+    return shown
 
 
 def _english_left(texts: list[str], english_to_french: dict[str, str]) -> list[str]:
@@ -133,9 +152,7 @@ def test_the_public_site_in_french_has_no_english_left(shop, english_to_french):
 
 def test_the_check_finds_english():
     catalog = {"Paid registrants": "Inscrits payants", "Sync failed: {reason}": "x"}
-    assert _english_left(["Paid registrants", "Inscrits payants"], catalog) == [
-        "Paid registrants"
-    ]
+    assert _english_left(["Paid registrants", "Inscrits payants"], catalog) == ["Paid registrants"]
     assert _english_left(["Download the file for the month"], {}) == [
         "Download the file for the month"
     ]

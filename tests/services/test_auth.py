@@ -174,6 +174,13 @@ def test_users_add_command_prompts_for_nothing_with_stdin(accounts):
     assert done.returncode == 0, done.stderr
     assert "fin@example.org can sign in as finance" in done.stdout
     assert "a long enough password" not in done.stdout + done.stderr
+    # Tests in this process hash cheaply (tests/conftest.py); the command hashes as shipped.
+    stored = json.loads((accounts / "users.json").read_text())["users"]["fin@example.org"]
+    assert argon2.extract_parameters(stored["password_hash"]) == argon2.profiles.RFC_9106_LOW_MEMORY
+    assert auth.PASSWORD_HASHING == argon2.profiles.RFC_9106_LOW_MEMORY
+    assert auth.sign_in("fin@example.org", "a long enough password") == Actor(
+        "fin@example.org", "finance"
+    )
     short = subprocess.run(
         [
             sys.executable,
@@ -193,34 +200,6 @@ def test_users_add_command_prompts_for_nothing_with_stdin(accounts):
         capture_output=True,
     )
     assert short.returncode == 1 and "at least 10 characters" in short.stderr
-
-
-def test_the_console_hashes_with_argon2s_default_cost(accounts):
-    """Tests in this process hash cheaply (tests/conftest.py); `console users add` runs the
-    console as shipped, and the signed-in check reads any argon2 hash's own settings."""
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "console",
-            "users",
-            "add",
-            "fin@example.org",
-            "--role",
-            "finance",
-            "--password-stdin",
-        ],
-        cwd=REPO,
-        env={"CONSOLE_DB": str(accounts / "db.duckdb"), "PATH": "/usr/bin:/bin"},
-        input=f"{PASSWORD}\n",
-        text=True,
-        check=True,
-        capture_output=True,
-    )
-    stored = json.loads((accounts / "users.json").read_text())["users"]["fin@example.org"]
-    assert argon2.extract_parameters(stored["password_hash"]) == argon2.profiles.RFC_9106_LOW_MEMORY
-    assert auth.PASSWORD_HASHING == argon2.profiles.RFC_9106_LOW_MEMORY
-    assert auth.sign_in("fin@example.org", PASSWORD) == Actor("fin@example.org", "finance")
 
 
 def test_role_mapping_from_the_signed_in_email():

@@ -354,7 +354,11 @@ def checkout_page(webinar, settings) -> None:
     st.markdown("after the checkout")
 
 
-CHECKOUT = (Checkout("reg_1", "pi_123", "pi_123_secret_abc", 4900, "eur", "tok_1"), "Ada", "ada@example.org")
+CHECKOUT = (
+    Checkout("reg_1", "pi_123", "pi_123_secret_abc", 4900, "eur", "tok_1"),
+    "Ada",
+    "ada@example.org",
+)
 
 
 def test_live_mode_shows_no_test_cards():

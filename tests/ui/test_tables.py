@@ -77,7 +77,8 @@ SAME_IN_FRENCH = {"email", "net", "transactions", "id", "console", "stripe", "mo
 
 def test_every_heading_has_a_french_translation():
     from console.formatting import i18n
-    from console.ui.tables import HEADINGS, headings
+    from console.formatting.presentation import COLUMN_HEADINGS as HEADINGS
+    from console.ui.tables import headings
 
     with i18n.speaking("fr"):
         french = headings()

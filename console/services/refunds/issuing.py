@@ -24,8 +24,8 @@ import pandas as pd
 from console.domain.catalog import Webinar
 from console.domain.money import MoneyError, convert, format_money, parse_minor_units
 from console.formatting import i18n
-from console.formatting.i18n import N_, _
-from console.formatting.presentation import refusal_text
+from console.formatting.i18n import _
+from console.formatting.presentation import dispute_status_text, refusal_text
 from console.mail import mailer, notifications
 from console.services import audit
 from console.services.access import ADMIN, FINANCE, ORGANIZER, Actor, require, require_webinar_owner
@@ -34,18 +34,6 @@ from console.store import catalog, db, refund_requests, rollups
 from console.stripe_api import gateway, mirror
 
 REASONS = ("requested_by_customer", "duplicate", "fraudulent")
-# Stripe's dispute statuses as people read them (https://docs.stripe.com/api/disputes/object).
-DISPUTE_STATUSES = {
-    "warning_needs_response": N_("warning needs response"),
-    "warning_under_review": N_("warning under review"),
-    "warning_closed": N_("warning closed"),
-    "needs_response": N_("needs response"),
-    "under_review": N_("under review"),
-    "won": N_("won"),
-    "lost": N_("lost"),
-    "prevented": N_("prevented"),
-    "open": N_("open"),
-}
 # One thread of this process at a time asks Stripe for a request's refund and records the
 # answer: a page's job and the background round may reach the same open request together.
 _answering = threading.RLock()
@@ -223,9 +211,7 @@ def _refuse_if_disputed(settings: StripeSettings, charge: dict) -> None:
         _(
             "This payment is disputed (dispute {status}), and Stripe does not refund it while "
             "the dispute stands. Answer the dispute in the Stripe dashboard instead.",
-            status=_(DISPUTE_STATUSES[status])
-            if status in DISPUTE_STATUSES
-            else status.replace("_", " "),
+            status=dispute_status_text(status),
         )
     )
 
