@@ -229,7 +229,7 @@ def seeding_run(tmp_path):
     stripe_port = free_port()
     run = subprocess.Popen(
         [sys.executable, "-m", "console", "run", "--port", str(free_port())]
-        + ["--stripe-port", str(stripe_port)],
+        + ["--stripe-port", str(stripe_port), "--public-port", str(free_port())],
         cwd=elsewhere,
         env=env,
         stdout=subprocess.PIPE,
