@@ -43,6 +43,17 @@ def _review_price(page, amount: str) -> None:
     page.get_by_role("button", name="Review the new price").click()
 
 
+def _type_start_time(page, hour: str, minute: str) -> None:
+    hour_field = page.get_by_role("spinbutton", name="hour, Start time")
+    if hour_field.count():
+        hour_field.first.click()
+        page.keyboard.type(hour + minute)
+        return
+    page.get_by_label("Start time").first.click()  # a list of times to pick from
+    page.keyboard.type(f"{hour}:{minute}")
+    page.keyboard.press("Enter")
+
+
 def test_create_price_list_and_refuse_ten_cents(console, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1800})
     sign_in(page, console.url)
@@ -51,11 +62,10 @@ def test_create_price_list_and_refuse_ten_cents(console, browser):
     page.get_by_role("combobox", name="Time zone").click()
     page.keyboard.type("Europe/Paris")
     page.keyboard.press("Enter")
-    page.get_by_label("Date").fill("2027-05-04")
-    page.get_by_label("Date").press("Enter")
-    page.get_by_label("Start time").click()
-    page.keyboard.type("15:00")
-    page.keyboard.press("Enter")
+    # Streamlit's date and time fields take typed digits, segment by segment.
+    page.get_by_role("spinbutton", name="year, Date").first.click()
+    page.keyboard.type("20270504")
+    _type_start_time(page, "15", "00")
     page.get_by_label("Minutes").fill("90")
     page.get_by_label("Minutes").press("Enter")
     page.get_by_text("Tuesday, May 4, 2027, 15:00 (Europe/Paris)").wait_for(timeout=30_000)
@@ -257,8 +267,8 @@ PAGES = (
     ("webinars", "Webinars", "Create a webinar", ("stDataFrame",), False),
     ("connection", "Stripe connection", "A test-mode key is configured", (), False),
     ("audit", "Audit log", "Entries cannot be edited or deleted", ("stDataFrame",), True),
-    (
-        "register?webinar=wb_demo_11",
+    (  # on the public site
+        "public:?webinar=wb_demo_11",
         "Comptabilité pour associations",
         "Price: €39.00",
         ("stForm",),
@@ -282,9 +292,10 @@ def test_the_stripe_key_appears_in_no_page_export_or_log(console, browser, tmp_p
     sign_in(page, console.url)
     seen = {}
     for path, title, text, testids, exports in PAGES:
-        page.goto(f"{console.url}/{path}")
+        public = path.startswith("public:")
+        page.goto(f"{console.public_url}/{path[7:]}" if public else f"{console.url}/{path}")
         _wait_until_shown(page, title, text, testids)
-        name = path.split("?")[0] or "revenue"
+        name = "register" if public else path.split("?")[0] or "revenue"
         seen[name] = page.content()
         buttons = page.get_by_role("button", name="Download CSV")
         assert (buttons.count() > 0) == exports, name
