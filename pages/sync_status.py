@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from console.formatting.i18n import N_, _
+from console.formatting.i18n import N_, _, word_for
 from console.formatting.presentation import column_heading
 from console.services.access import ADMIN, FINANCE
 from console.settings import stripe_settings
@@ -48,7 +48,7 @@ if last["status"] == "failed":
     st.error(_("Sync failed: {reason}", reason=last["error"]))
 shown = runs.copy()
 shown["mode"] = [sync_mode(mode) for mode in runs["mode"]]
-shown["status"] = [_(RUN_STATUSES[s]) if s in RUN_STATUSES else s for s in runs["status"]]
+shown["status"] = [word_for(s, RUN_STATUSES) for s in runs["status"]]
 table(
     shown,
     labels(*shown.columns)

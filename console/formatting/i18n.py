@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -123,3 +123,9 @@ def gettext(message: str) -> str:
 
 def plural_gettext(singular: str, plural: str, count: int) -> str:
     return _translations(language()).ngettext(singular, plural, count)
+
+
+def word_for(code: str, words: Mapping[str, str]) -> str:
+    """The word for a code (a status, a kind: `words` maps codes to `N_()` strings) in the
+    current language; a code without one is shown as it is."""
+    return _(words[code]) if code in words else code

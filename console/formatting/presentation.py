@@ -15,7 +15,7 @@ from console.domain.email_address import (
 )
 from console.domain.money import Money, MoneyError, format_money
 from console.formatting import i18n
-from console.formatting.i18n import N_, _
+from console.formatting.i18n import N_, _, word_for
 
 # Money columns per report, and the column that holds each one's currency.
 MONEY_COLUMNS = {
@@ -215,4 +215,4 @@ COLUMN_HEADINGS = {
 
 def column_heading(column: str) -> str:
     """The column's heading in the current language; a column with none keeps its name."""
-    return _(COLUMN_HEADINGS[column]) if column in COLUMN_HEADINGS else column
+    return word_for(column, COLUMN_HEADINGS)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from babel.lists import format_list
 
 from console.formatting import i18n
-from console.formatting.i18n import N_, _
+from console.formatting.i18n import N_, _, word_for
 
 ADMIN, ORGANIZER, FINANCE = "admin", "organizer", "finance"
 ROLES = (ADMIN, ORGANIZER, FINANCE)
@@ -31,7 +31,7 @@ class Actor:
 
 def role_name(role: str) -> str:
     """A role in the current language (an unknown one as it is written)."""
-    return _(ROLE_NAMES[role]) if role in ROLE_NAMES else role
+    return word_for(role, ROLE_NAMES)
 
 
 def require(actor: Actor, *roles: str) -> None:

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from console.domain.catalog import Webinar
-from console.formatting.i18n import N_, _
+from console.formatting.i18n import N_, _, word_for
 from console.services import cancellations
 from console.services.access import Actor, PermissionDenied
 from console.ui.common import money_cell, problem_text
@@ -26,7 +26,7 @@ OUTCOMES = {
 
 
 def outcome_text(outcome: str) -> str:
-    return _(OUTCOMES[outcome]) if outcome in OUTCOMES else outcome
+    return word_for(outcome, OUTCOMES)
 
 
 def summary_table(summary: pd.DataFrame) -> None:

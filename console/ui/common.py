@@ -15,7 +15,7 @@ from babel.numbers import format_decimal
 from console.domain.email_address import EmailAddressInvalid
 from console.domain.money import MoneyError, format_money
 from console.formatting import i18n
-from console.formatting.i18n import N_, _
+from console.formatting.i18n import N_, _, word_for
 from console.formatting.presentation import refusal_text
 from console.services import analytics, operations
 from console.services.access import Actor
@@ -124,12 +124,12 @@ SYNC_MODES = {"incremental": N_("incremental sync"), "full": N_("full sync")}
 
 
 def sync_phase(phase: str) -> str:
-    return _(SYNC_PHASES[phase]) if phase in SYNC_PHASES else phase
+    return word_for(phase, SYNC_PHASES)
 
 
 def sync_mode(mode: str) -> str:
     """“incremental sync”, “full sync”: what kind of sync a run was."""
-    return _(SYNC_MODES[mode]) if mode in SYNC_MODES else mode
+    return word_for(mode, SYNC_MODES)
 
 
 def sync_summary(result: sync.SyncResult) -> str:

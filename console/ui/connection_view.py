@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from console.formatting.i18n import N_, _, ngettext
+from console.formatting.i18n import N_, _, ngettext, word_for
 from console.services import connection
 from console.services.access import Actor, PermissionDenied
 from console.stripe_api.gateway import StripeNotConfigured, StripeProblem
@@ -99,7 +99,7 @@ def how_to_connect(expanded: bool) -> None:
             {
                 # Stripe's names of its permissions, as its dashboard writes them.
                 _("Permission"): [p for p, _a, _w in permissions],
-                _("Access"): [_(ACCESS[a]) if a in ACCESS else a for _p, a, _w in permissions],
+                _("Access"): [word_for(a, ACCESS) for _p, a, _w in permissions],
                 _("Why"): [_(w) for _p, _a, w in permissions],
             }
         )

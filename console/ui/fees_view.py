@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from console.formatting.i18n import N_, _
+from console.formatting.i18n import N_, _, word_for
 from console.formatting.presentation import MONEY_COLUMNS, formatted_money
 from console.ui import charts
 from console.ui.tables import labels, table
@@ -21,7 +21,7 @@ FEE_TYPES = {
 
 
 def fee_type_text(kind: str) -> str:
-    return _(FEE_TYPES[kind]) if kind in FEE_TYPES else kind
+    return word_for(kind, FEE_TYPES)
 
 
 def settlement_currency_choice(monthly: pd.DataFrame) -> str | None:

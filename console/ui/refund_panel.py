@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from console.formatting import i18n
-from console.formatting.i18n import N_, _, ngettext
+from console.formatting.i18n import N_, _, ngettext, word_for
 from console.formatting.presentation import column_heading, price_text
 from console.services import refunds
 from console.services.access import Actor, PermissionDenied
@@ -37,13 +37,13 @@ REFUND_STATUSES = {
 def reason_text(reason: object) -> str:
     if not isinstance(reason, str):
         return ""
-    return _(REASONS[reason]) if reason in REASONS else reason
+    return word_for(reason, REASONS)
 
 
 def refund_status_text(status: object) -> str:
     if not isinstance(status, str):
         return ""
-    return _(REFUND_STATUSES[status]) if status in REFUND_STATUSES else status
+    return word_for(status, REFUND_STATUSES)
 
 
 def refund_panel(actor: Actor, rows: pd.DataFrame, lang: str | None = None) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from console.formatting.i18n import N_, _
+from console.formatting.i18n import N_, _, word_for
 from console.formatting.presentation import (
     MONEY_COLUMNS,
     column_heading,
@@ -26,7 +26,7 @@ STATUSES = {
 
 
 def status_text(status: str) -> str:
-    return _(STATUSES[status]) if status in STATUSES else status
+    return word_for(status, STATUSES)
 
 
 def dispute_text(status: object) -> str:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from console.formatting import i18n
-from console.formatting.i18n import N_, _, ngettext
+from console.formatting.i18n import N_, _, ngettext, word_for
 from console.formatting.presentation import amounts_text, column_heading, price_text
 from console.services import webinars
 from console.services.access import Actor, PermissionDenied
@@ -21,7 +21,7 @@ STATUSES = {"upcoming": N_("Upcoming"), "past": N_("Past"), "cancelled": N_("Can
 def status_text(status: object) -> str:
     if not isinstance(status, str):
         return ""
-    return _(STATUSES[status]) if status in STATUSES else status
+    return word_for(status, STATUSES)
 
 
 def webinar_table(listing: pd.DataFrame) -> None:

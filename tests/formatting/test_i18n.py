@@ -181,3 +181,11 @@ def test_a_thread_started_while_french_is_spoken_speaks_english():
         thread.start()
         thread.join()
     assert heard == [("en", "Free")]
+
+
+def test_word_for_a_code_is_its_words_translation_or_the_code_itself():
+    words = {"refunded": i18n.N_("Refunded")}
+    assert i18n.word_for("refunded", words) == "Refunded"
+    with i18n.speaking("fr"):
+        assert i18n.word_for("refunded", words) == "Remboursé"
+        assert i18n.word_for("chargeback", words) == "chargeback"
