@@ -116,12 +116,8 @@ def N_(message: str) -> str:
     return message
 
 
-def gettext(message: str) -> str:
-    """`_()` without placeholders: for Jinja2's i18n extension."""
-    return _translations(language()).gettext(message)
-
-
 def plural_gettext(singular: str, plural: str, count: int) -> str:
+    """`ngettext()` without filling: for Jinja2's i18n extension, which fills %(count)s."""
     return _translations(language()).ngettext(singular, plural, count)
 
 

@@ -42,7 +42,8 @@ _templates = Environment(
     keep_trailing_newline=True,
     extensions=["jinja2.ext.i18n"],
 )
-_templates.install_gettext_callables(i18n.gettext, i18n.plural_gettext, newstyle=True)
+# Jinja2 calls gettext with the message alone, then fills %(name)s itself.
+_templates.install_gettext_callables(i18n._, i18n.plural_gettext, newstyle=True)
 _templates.policies["ext.i18n.trimmed"] = True
 
 

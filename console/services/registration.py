@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 from console.domain.catalog import Receipt, Registration, RegistrationStatus, Webinar
 from console.domain.email_address import EmailAddressInvalid, normalized_email
 from console.formatting import i18n
-from console.formatting.i18n import N_, _
+from console.formatting.i18n import N_, _, word_for
 from console.formatting.presentation import refusal_text
 from console.mail import mailer, notifications
 from console.settings import StripeSettings, public_url, stripe_settings
@@ -103,7 +103,7 @@ _STATUS_TEXT = {
 
 def status_text(status: RegistrationStatus) -> str:
     """Where a registration stands, for the person who registered."""
-    return _(_STATUS_TEXT[RegistrationStatus(status)])
+    return word_for(status, _STATUS_TEXT)
 
 
 def registrant_id_for(webinar_id: str, email: str) -> str:
@@ -276,7 +276,7 @@ def release_expired_holds(settings: StripeSettings | None = None) -> int:
     for registrant_id, intent_id in expired:
         intent = gateway.retrieve_payment_intent(client, intent_id)
         if intent["status"] == "succeeded":
-            _mark_paid(registrant_id, _receipt(client, intent))
+            _mark_paid(client, registrant_id, intent)
             continue
         if intent["status"] != "canceled":
             gateway.cancel_payment_intent(client, intent_id)
@@ -295,7 +295,7 @@ def complete_paid_registration(
         return False
     if gateway.PaymentMetadata.registrant_id_of(intent) != registrant_id:
         raise RegistrationRefused(_("This payment belongs to another registration."))
-    _mark_paid(registrant_id, _receipt(client, intent))
+    _mark_paid(client, registrant_id, intent)
     return True
 
 
@@ -313,12 +313,12 @@ def _receipt(client, intent: dict) -> Receipt:
     )
 
 
-def _mark_paid(registrant_id: str, receipt: Receipt) -> None:
+def _mark_paid(client, registrant_id: str, intent: dict) -> None:
     with db.connect(write=True) as con:
         row = catalog.mark_paid(con, registrant_id)
     if row is None:
-        return  # already marked (a reload, or the sync got there first)
-    send_confirmation(catalog.load_webinar(row[0]), registrant_id, receipt)
+        return  # already marked (a reload, or the sync got there first): nothing to ask
+    send_confirmation(catalog.load_webinar(row[0]), registrant_id, _receipt(client, intent))
 
 
 def settle_from_mirror(settings: StripeSettings | None = None) -> int:
@@ -334,9 +334,7 @@ def settle_from_mirror(settings: StripeSettings | None = None) -> int:
         return 0
     client = gateway.client(settings or stripe_settings())
     for registrant_id, intent_id in rows:
-        _mark_paid(
-            registrant_id, _receipt(client, gateway.retrieve_payment_intent(client, intent_id))
-        )
+        _mark_paid(client, registrant_id, gateway.retrieve_payment_intent(client, intent_id))
     return len(rows)
 
 
