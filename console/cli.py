@@ -25,7 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     sync.add_argument("--full", action="store_true", help="backfill everything")
 
     report = commands.add_parser("report", help="print a report")
-    report.add_argument("name", choices=["revenue", "registrants", "fees"])
+    report.add_argument("name", choices=["revenue", "registrants", "fees", "payouts"])
     report.add_argument("--webinar", help="webinar id (registrants report)")
     report.add_argument("--format", choices=["table", "json", "csv"], default="table")
 
@@ -160,6 +160,10 @@ def _report_frame(args: argparse.Namespace):
         return reports.revenue(livemode)
     if args.name == "fees":
         return reports.fees(livemode)
+    if args.name == "payouts":
+        from console.services import payouts
+
+        return payouts.report_frame(livemode)
     return reports.registrants(livemode, args.webinar)[reports.REGISTRANT_COLUMNS]
 
 
@@ -169,6 +173,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     from console.formatting.csv_export import to_csv_bytes
     from console.services import reports
 
+    if args.name == "payouts" and args.format == "json":
+        from console.services import payouts
+
+        # Each payout's `webinars` is an object: built as such, not read back from a table.
+        print(json.dumps(payouts.report(_livemode()), ensure_ascii=False, indent=1))
+        return 0
     frame = _report_frame(args)
     if args.format == "json":
         print(json.dumps(reports.records(frame), ensure_ascii=False, indent=1))

@@ -23,6 +23,7 @@ STREAMS = (
     ("balance_transactions", "stripe_balance_transactions"),
     ("payment_intents", "stripe_payment_intents"),
     ("disputes", "stripe_disputes"),
+    ("payouts", "stripe_payouts"),
 )
 
 # Events are read unfiltered: the types that carry a mirrored object's new state (payments,

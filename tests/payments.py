@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
 
 import stripe
 
@@ -52,12 +54,12 @@ def all_objects(client: stripe.StripeClient, resource: str) -> list:
     return list(service.list(params={"limit": 100}).auto_paging_iter())
 
 
-def listed(client: stripe.StripeClient, resource: str) -> list[dict]:
+def listed(client: stripe.StripeClient, resource: str, **filters: Any) -> list[dict]:
     """Every object of a list, newest first, as the JSON Stripe answered: what
     `all_objects` gives, without building an SDK object of each (a page of charges takes
     the SDK some 60 ms to build, ten times its JSON)."""
     objects: list[dict] = []
-    params: dict = {"limit": 100}
+    params: dict = {"limit": 100, **filters}
     while True:
         page = client.raw_request("get", f"/v1/{resource}", **params).data
         objects += page["data"]
@@ -151,3 +153,69 @@ def stripe_revenue(client: stripe.StripeClient) -> dict[tuple[str, str], dict]:
     for total in totals.values():
         (total["settlement_currency"],) = total["settlement_currency"]
     return dict(totals)
+
+
+# A balance transaction's kind in `console report payouts` (DESIGN.md), by reporting category.
+PAYOUT_KINDS = {
+    "charge": "charges",
+    "refund": "refunds",
+    "refund_failure": "refunds",
+    "dispute": "disputes",
+    "dispute_reversal": "disputes",
+}
+
+
+def stripe_payouts(client: stripe.StripeClient) -> dict[str, dict]:
+    """Per payout, from Stripe's API alone, what `console report payouts` must say: its
+    listed balance transactions (`?payout=`) but its own, summed by kind and by webinar."""
+    intents = {pi["id"]: pi for pi in listed(client, "payment_intents")}
+    charges = {c["id"]: c for c in listed(client, "charges")}
+    owner = {r["id"]: r["charge"] for r in listed(client, "refunds")}
+    owner |= {d["id"]: d["charge"] for d in listed(client, "disputes")}
+
+    def webinar_of(charge_id: str) -> str:
+        charge = charges.get(charge_id)
+        if charge is None:
+            return "unattributed"
+        intent = intents.get(charge["payment_intent"]) or {"metadata": {}}
+        return (
+            intent["metadata"].get("webinar_id")
+            or charge["metadata"].get("webinar_id")
+            or "unattributed"
+        )
+
+    report = {}
+    for payout in listed(client, "payouts", expand=["data.destination"]):
+        row = {
+            "payout_id": payout["id"],
+            "arrival_date": datetime.fromtimestamp(payout["arrival_date"], UTC).strftime(
+                "%Y-%m-%d"
+            ),
+            "currency": payout["currency"],
+            "status": payout["status"],
+            "amount": payout["amount"],
+            "charges": 0,
+            "refunds": 0,
+            "disputes": 0,
+            "fees": 0,
+            "net": 0,
+            "webinars": {"unattributed": 0},
+            "other": 0,
+            "transactions": 0,
+            "destination_last4": payout["destination"]["last4"],
+        }
+        for txn in listed(client, "balance_transactions", payout=payout["id"]):
+            if txn["type"] == "payout" and txn["source"] == payout["id"]:
+                continue  # the payout itself
+            kind = PAYOUT_KINDS.get(txn["reporting_category"], "other")
+            row["transactions"] += 1
+            row["fees"] += txn["fee"]
+            row["net"] += txn["net"]
+            if kind == "other":
+                row["other"] += txn["net"]
+                continue
+            row[kind] += txn["amount"]
+            webinar = webinar_of(owner.get(txn["source"], txn["source"]))
+            row["webinars"][webinar] = row["webinars"].get(webinar, 0) + txn["net"]
+        report[payout["id"]] = row
+    return report

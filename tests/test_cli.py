@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -107,6 +108,7 @@ def test_the_registrants_report_needs_a_webinar(capsys, empty_db):
         ["report", "revenue", "--format", "json"],
         ["report", "fees", "--format", "json"],
         ["report", "registrants", "--webinar", "wb_1", "--format", "json"],
+        ["report", "payouts", "--format", "json"],
     ],
 )
 def test_a_json_report_of_nothing_is_an_empty_array(capsys, empty_db, argv):
@@ -137,6 +139,11 @@ def test_a_table_of_nothing_says_to_sync_first(capsys, empty_db):
             ["report", "registrants", "--webinar", "wb_1", "--format", "csv"],
             "name,email,charge_id,currency,amount_paid,amount_refunded,settlement_currency,"
             "fee,net,status,dispute_status,paid_at",
+        ),
+        (
+            ["report", "payouts", "--format", "csv"],
+            "payout_id,arrival_date,currency,status,amount,charges,refunds,disputes,fees,net,"
+            "webinars,other,transactions,destination_last4",
         ),
     ],
 )
@@ -213,6 +220,29 @@ def test_a_csv_report_cannot_smuggle_a_formula_into_a_spreadsheet(capsys, fresh_
     assert cli.main(["report", "registrants", "--webinar", "wb_1", "--format", "csv"]) == 0
     [_header, row] = capsys.readouterr().out.splitlines()
     assert row.startswith('"\'=HYPERLINK(""http://x.example"")",')  # text, not a formula
+
+
+def test_the_payouts_report_in_each_format(capsys, fresh_stripe: StripeLocal):
+    """What each payout holds, as DESIGN.md fixes it: `net` equals `amount` when paid."""
+    four_days_ago = int(time.time()) - 4 * 86400
+    pay(fresh_stripe.client(), "wb_1", 4900, "eur", at=four_days_ago)
+    pay(fresh_stripe.client(), None, 1500, "eur", at=four_days_ago)
+    assert cli.main(["sync"]) == 0
+    capsys.readouterr()
+    assert cli.main(["report", "payouts", "--format", "json"]) == 0
+    [payout] = json.loads(capsys.readouterr().out)
+    assert payout["payout_id"].startswith("po_")
+    assert (payout["currency"], payout["status"], payout["disputes"]) == ("eur", "paid", 0)
+    assert payout["charges"] == 6400 and payout["refunds"] == 0
+    assert payout["net"] == payout["amount"] == 6400 - payout["fees"]
+    assert sum(payout["webinars"].values()) == payout["net"]
+    assert set(payout["webinars"]) == {"wb_1", "unattributed"}
+    assert cli.main(["report", "payouts", "--format", "csv"]) == 0
+    [_header, row] = capsys.readouterr().out.splitlines()
+    assert row.startswith(f"{payout['payout_id']},{payout['arrival_date']},eur,paid,")
+    assert cli.main(["report", "payouts"]) == 0
+    table = capsys.readouterr().out
+    assert payout["payout_id"] in table and "€64.00" in table
 
 
 def test_stripe_local_runs_the_server_in_place_of_the_cli(monkeypatch):

@@ -224,7 +224,14 @@ def test_the_product_reads_configuration_only_through_settings():
 def test_every_mirrored_stream_has_its_own_table():
     lists = [name for name, _ in settings.STREAMS]
     tables = [table for _, table in settings.STREAMS]
-    assert lists == ["charges", "refunds", "balance_transactions", "payment_intents", "disputes"]
+    assert lists == [
+        "charges",
+        "refunds",
+        "balance_transactions",
+        "payment_intents",
+        "disputes",
+        "payouts",
+    ]
     assert tables == [f"stripe_{name}" for name in lists]
 
 

@@ -4,17 +4,21 @@ The demo account is a French one settling in EUR (the local Stripe's default), a
 original product's organizers' are: EUR webinars settle as they are, USD, GBP and JPY ones
 are converted. Most registrants pay with a card from the webinar's country; some pay from
 abroad. A few registrations show what else money does: a dispute won, a dispute lost, a
-refund that fails after it succeeded, and one still pending.
+refund that fails after it succeeded, and one still pending. Stripe pays the balance out
+daily; one payout of the demo fails at the bank after it was paid.
 
 Everything is generated from a fixed seed and every Stripe request carries an idempotency
 key derived from it, so running the demo twice creates nothing twice. Payments are spread
 over the last six months with the `Stripe-Local-Now` header, which the local Stripe
-honours and Stripe itself ignores (there, everything is dated now).
+honours and Stripe itself ignores (there, everything is dated now). What Stripe does later
+by itself (a refund failing, a payout failing) the local Stripe does through its test
+controls, which Stripe does not have.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import secrets
 import unicodedata
@@ -257,6 +261,7 @@ def seed_demo(
             summary.registrations += 1
             if on_progress:
                 on_progress(summary.registrations, total)
+    _payout_fails_at_the_bank(settings)
     with db.connect(write=True) as con:
         catalog.save_webinars(con, webinars)
         catalog.save_registrations(con, registrations)
@@ -316,7 +321,7 @@ def _tell(
     intent = _intent(client, webinar, registrant_id, name, email, registered_at, STORY_CARDS[story])
     later = _clock(registered_at + 2 * DAY)
     if story.startswith("dispute"):
-        dispute = gateway.latest_dispute(client, intent["latest_charge"])["id"]
+        dispute = _dispute_of(client, intent["latest_charge"], _clock(registered_at))
         if story == "dispute_won":
             # Stripe's test evidence that wins (docs.stripe.com/testing#disputes).
             gateway.submit_dispute_evidence(client, dispute, "winning_evidence", later)
@@ -335,16 +340,44 @@ def _tell(
     return "cancelled", intent["id"]
 
 
-def _later_at_the_bank(settings: StripeSettings, refund_id: str) -> None:
-    """Stripe fails this test card's refund some time later by itself; the local Stripe
-    waits for its test control, which Stripe does not have (so nothing happens there)."""
+def _control(settings: StripeSettings, path: str, **payload: object) -> dict | None:
+    """A test control of the local Stripe; None where there is none (at Stripe itself)."""
     request = urllib.request.Request(
-        f"{settings.api_base}/_config/refunds/{refund_id}/advance", method="POST"
+        f"{settings.api_base}/_config/{path}",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
     )
     try:
-        urllib.request.urlopen(request, timeout=10).close()  # noqa: S310 - configured base
-    except OSError:
-        pass
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - configured base
+            return json.loads(answer.read())
+    except (OSError, ValueError):
+        return None
+
+
+def _dispute_of(client, charge_id: str, clock: dict[str, str]) -> str:
+    """The dispute the test card opened, asked on the demo's clock: a request on the real
+    clock would run the local Stripe's payout schedule in the middle of the history."""
+    page = gateway.request(
+        client, "get", "/v1/disputes", {"charge": charge_id, "limit": 1}, headers=clock
+    )
+    return page["data"][0]["id"]
+
+
+def _later_at_the_bank(settings: StripeSettings, refund_id: str) -> None:
+    """Stripe fails this test card's refund some time later by itself; the local Stripe
+    waits for its test control (so nothing happens at Stripe)."""
+    _control(settings, f"refunds/{refund_id}/advance")
+
+
+def _payout_fails_at_the_bank(settings: StripeSettings) -> None:
+    """The bank returns the third newest payout, paid a day or two ago. The demo's requests
+    were backdated, which does not run the local Stripe's payout schedule: it runs it up to
+    now first."""
+    ran = _control(settings, "payouts/run")
+    payouts = (ran or {}).get("payouts", [])
+    if len(payouts) >= 3 and not any(p["status"] == "failed" for p in payouts):
+        _control(settings, f"payouts/{payouts[2]['id']}/fail", failure_code="account_closed")
 
 
 def _pay(

@@ -40,6 +40,28 @@ MONEY_COLUMNS = {
         "disputed": "settlement_currency",
         "net": "settlement_currency",
     },
+    # A payout's figures are all in its own currency (the balance's it was paid from).
+    "payouts": {
+        column: "currency"
+        for column in (
+            "amount",
+            "charges",
+            "refunds",
+            "disputes",
+            "fees",
+            "net",
+            "other",
+            "difference",
+        )
+    },
+    # A dispute's amount is what the registrant paid; its fee and effect on net settled.
+    "disputes": {"amount": "currency"},
+    "dispute_history": {
+        "amount": "currency",
+        "fee": "settlement_currency",
+        "net_effect": "settlement_currency",
+    },
+    "dispute_totals": {"fees": "settlement_currency", "net_effect": "settlement_currency"},
 }
 
 
@@ -114,6 +136,8 @@ DISPUTE_STATUSES = {
     "warning_closed": N_("warning closed"),
     "needs_response": N_("needs response"),
     "under_review": N_("under review"),
+    "appeal_needs_response": N_("appeal needs response"),
+    "appeal_under_review": N_("appeal under review"),
     "won": N_("won"),
     "lost": N_("lost"),
     "prevented": N_("prevented"),
@@ -124,6 +148,49 @@ DISPUTE_STATUSES = {
 def dispute_status_text(status: str) -> str:
     """A dispute's status in words, in the current language."""
     return _(DISPUTE_STATUSES[status]) if status in DISPUTE_STATUSES else status.replace("_", " ")
+
+
+# Stripe's payout statuses (docs.stripe.com/api/payouts/object#payout_object-status).
+PAYOUT_STATUSES = {
+    "paid": N_("Paid"),
+    "pending": N_("Pending"),
+    "in_transit": N_("In transit"),
+    "canceled": N_("Canceled"),
+    "failed": N_("Failed"),
+}
+
+
+def payout_status_text(status: str) -> str:
+    """A payout's status in words, in the current language."""
+    return word_for(status, PAYOUT_STATUSES)
+
+
+# Why the cardholder disputed, as Stripe names it
+# (https://docs.stripe.com/api/disputes/object#dispute_object-reason).
+DISPUTE_REASONS = {
+    "bank_cannot_process": N_("bank cannot process"),
+    "check_returned": N_("check returned"),
+    "credit_not_processed": N_("credit not processed"),
+    "customer_initiated": N_("customer initiated"),
+    "debit_not_authorized": N_("debit not authorized"),
+    "duplicate": N_("duplicate"),
+    "fraudulent": N_("fraudulent"),
+    "general": N_("general"),
+    "incorrect_account_details": N_("incorrect account details"),
+    "insufficient_funds": N_("insufficient funds"),
+    "noncompliant": N_("noncompliant"),
+    "product_not_received": N_("product not received"),
+    "product_unacceptable": N_("product unacceptable"),
+    "subscription_canceled": N_("subscription canceled"),
+    "unrecognized": N_("unrecognized"),
+}
+
+
+def dispute_reason_text(reason: object) -> str:
+    """Why a dispute was opened, in words in the current language; blank when unknown."""
+    if not isinstance(reason, str):
+        return ""
+    return _(DISPUTE_REASONS[reason]) if reason in DISPUTE_REASONS else reason.replace("_", " ")
 
 
 # The heading of each column the console's reports and tables have, by the column's name.
@@ -176,8 +243,36 @@ COLUMN_HEADINGS = {
     "reason": N_("Reason"),
     "note": N_("Note"),
     "failure_reason": N_("Why it failed"),
+    # disputes
+    "dispute_id": N_("Stripe dispute"),
+    "dispute_link": N_("Stripe dispute"),
+    "opened_at": N_("Opened (UTC)"),
+    "due_by": N_("Evidence due (UTC)"),
+    "urgency": N_("Urgency"),
+    "due_soon": N_("Due within 3 days"),
+    "overdue": N_("Overdue"),
+    "net_effect": N_("Effect on net"),
+    "closed_disputes": N_("Closed disputes"),
+    "won": N_("Won"),
+    "lost": N_("Lost"),
+    "closed_without_chargeback": N_("Closed without a chargeback"),
     "outcome": N_("Outcome"),
     "detail": N_("Detail"),
+    # payouts
+    "payout_id": N_("Payout"),
+    "arrival_date": N_("Arrival date"),
+    "destination_last4": N_("Bank account"),
+    "refunds": N_("Refunds"),
+    "other": N_("Other"),
+    "check": N_("Adds up"),
+    "payment_count": N_("Number of payments"),
+    "balance_transaction_id": N_("Stripe balance transaction"),
+    "reporting_category": N_("Reporting category"),
+    "payout_status": N_("Payout status"),
+    "source": N_("Source"),
+    "type": N_("Type"),
+    "created": N_("Created (UTC)"),
+    "registrant_name": N_("Registrant's name"),
     # reconciliation
     "console_transactions": N_("Console: transactions"),
     "stripe_transactions": N_("Stripe: transactions"),

@@ -260,7 +260,7 @@ def registrant_rows(
                     WHEN amount_refunded > 0 THEN 'partially_refunded'
                     ELSE 'paid' END AS status,
                dispute_status, card_brand, epoch_ms(created * 1000) AS paid_at, charge_id,
-               $dashboard || charge_id AS stripe_link
+               $dashboard || charge_id AS stripe_link, payout_id
         FROM charge_facts
         WHERE livemode = $livemode AND webinar_id = $webinar
     ),
@@ -268,7 +268,8 @@ def registrant_rows(
         SELECT r.name, r.email, NULL AS currency, 0 AS amount_paid, 0 AS amount_refunded,
                0 AS refund_pending, NULL AS settlement_currency, 0 AS fee, 0 AS net,
                'free' AS status, NULL AS dispute_status, NULL AS card_brand,
-               r.registered_at::TIMESTAMP AS paid_at, NULL AS charge_id, NULL AS stripe_link
+               r.registered_at::TIMESTAMP AS paid_at, NULL AS charge_id, NULL AS stripe_link,
+               NULL AS payout_id
         FROM registrants r JOIN webinars w USING (webinar_id)
         WHERE r.webinar_id = $webinar AND w.price_amount IS NULL
           AND list_contains($seated, r.status)
@@ -324,6 +325,7 @@ REGISTRANT_CSV_COLUMNS = (
     "card_brand",
     "paid_at",
     "charge_id",
+    "payout_id",
 )
 
 

@@ -108,8 +108,11 @@ LIST_PATHS = {
     "balance_transactions": "/v1/balance_transactions",
     "payment_intents": "/v1/payment_intents",
     "disputes": "/v1/disputes",
+    "payouts": "/v1/payouts",
     "events": "/v1/events",
 }
+# Read with every page of a list: a payout's bank account, for its last four digits.
+LIST_EXPANSIONS = {"payouts": ["data.destination"]}
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,9 @@ def request(
 
 def list_page(stripe_client: stripe.StripeClient, resource: str, params: Mapping[str, Any]) -> dict:
     """One page of a Stripe list (a key of LIST_PATHS): {"data": [...], "has_more": bool}."""
+    expansions = LIST_EXPANSIONS.get(resource)
+    if expansions and "expand" not in params:
+        params = {**params, "expand": expansions}
     return request(stripe_client, "get", LIST_PATHS[resource], params)
 
 
@@ -281,6 +287,21 @@ def every_object(
         if not page.get("has_more") or not page["data"]:
             return
         params["starting_after"] = page["data"][-1]["id"]
+
+
+def retrieve_payout(stripe_client: stripe.StripeClient, payout_id: str) -> dict:
+    """A payout with its bank account (or card) expanded, for its last four digits."""
+    return request(stripe_client, "get", f"/v1/payouts/{payout_id}", {"expand": ["destination"]})
+
+
+def payout_transactions(
+    stripe_client: stripe.StripeClient,
+    payout_id: str,
+    fetch: Callable[[str, dict], dict] | None = None,
+) -> Iterator[dict]:
+    """What an automatic payout paid out, its own balance transaction included (Stripe lists
+    nothing for a manual payout: docs.stripe.com/payouts/reconciliation)."""
+    return every_object(stripe_client, "balance_transactions", {"payout": payout_id}, fetch=fetch)
 
 
 def latest_dispute(stripe_client: stripe.StripeClient, charge_id: str) -> dict | None:

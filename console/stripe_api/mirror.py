@@ -111,6 +111,36 @@ def dispute_row(dispute: dict) -> dict:
     }
 
 
+def payout_row(payout: dict) -> dict:
+    return {
+        "id": payout["id"],
+        "created": payout["created"],
+        "arrival_date": payout["arrival_date"],
+        "amount": payout["amount"],
+        "currency": payout["currency"],
+        "status": payout["status"],
+        "automatic": payout.get("automatic"),
+        "method": payout.get("method"),
+        "destination": object_id(payout.get("destination")),
+        "balance_transaction": object_id(payout.get("balance_transaction")),
+        "failure_code": payout.get("failure_code"),
+        "failure_balance_transaction": object_id(payout.get("failure_balance_transaction")),
+        "reconciliation_status": payout.get("reconciliation_status"),
+        "metadata": _json(payout.get("metadata") or {}),
+    }
+
+
+def payout_destination_row(destination: dict) -> dict:
+    """A payout's bank account (or debit card): finance matches deposits by its last four."""
+    return {
+        "id": destination["id"],
+        "object": destination["object"],
+        "last4": destination.get("last4"),
+        "bank_name": destination.get("bank_name"),
+        "currency": destination.get("currency"),
+    }
+
+
 # object type (Stripe's `object` field) -> (table, row builder)
 ROW_BUILDERS: dict[str, tuple[str, Callable[[dict], dict]]] = {
     "charge": ("stripe_charges", charge_row),
@@ -118,7 +148,15 @@ ROW_BUILDERS: dict[str, tuple[str, Callable[[dict], dict]]] = {
     "balance_transaction": ("stripe_balance_transactions", balance_transaction_row),
     "payment_intent": ("stripe_payment_intents", payment_intent_row),
     "dispute": ("stripe_disputes", dispute_row),
+    "payout": ("stripe_payouts", payout_row),
+    "bank_account": ("stripe_payout_destinations", payout_destination_row),
+    "card": ("stripe_payout_destinations", payout_destination_row),
 }
+
+
+# Every table the mirror writes: one per object type, and which payout holds what.
+PAYOUT_CONTENTS_TABLE = "stripe_payout_transactions"
+TABLES = {table for table, _row in ROW_BUILDERS.values()} | {PAYOUT_CONTENTS_TABLE}
 
 
 class Batch:
@@ -128,12 +166,16 @@ class Batch:
     def __init__(self, livemode: bool) -> None:
         self.livemode = livemode
         self._rows: dict[str, dict[str, dict]] = {table: {} for table, _ in ROW_BUILDERS.values()}
+        self._paid_out: dict[str, str] = {}  # balance transaction -> the payout holding it
 
     def add(self, stripe_object: dict, snapshot_at: int) -> bool:
         """Add an object; False if its type is not mirrored."""
         builder = ROW_BUILDERS.get(stripe_object.get("object", ""))
         if builder is None:
             return False
+        destination = stripe_object.get("destination")
+        if stripe_object["object"] == "payout" and isinstance(destination, dict):
+            self.add(destination, snapshot_at)  # read expanded: its last four
         table, to_row = builder
         row = to_row(stripe_object)
         row["livemode"] = self.livemode
@@ -145,8 +187,14 @@ class Batch:
             self._rows[table][row["id"]] = row
         return True
 
+    def add_payout_contents(self, payout_id: str, transactions: Iterable[dict], snapshot_at: int):
+        """The balance transactions `GET /v1/balance_transactions?payout=` lists for a payout."""
+        for txn in transactions:
+            self.add(txn, snapshot_at)
+            self._paid_out[txn["id"]] = payout_id
+
     def __len__(self) -> int:
-        return sum(len(rows) for rows in self._rows.values())
+        return sum(len(rows) for rows in self._rows.values()) + len(self._paid_out)
 
     def write(self, con: duckdb.DuckDBPyConnection) -> int:
         """Upsert every row in the caller's transaction; returns rows offered."""
@@ -155,7 +203,40 @@ class Batch:
             if rows:
                 _upsert(con, table, rows.values())
                 written += len(rows)
+        if self._paid_out:
+            contents = pa.Table.from_pylist(  # noqa: F841 - read by DuckDB's replacement scan
+                [
+                    {"balance_transaction": txn, "payout": payout, "livemode": self.livemode}
+                    for txn, payout in self._paid_out.items()
+                ]
+            )
+            # A transaction is paid out once: reading a payout again changes nothing.
+            con.execute(
+                "INSERT INTO stripe_payout_transactions (balance_transaction, payout, livemode) "
+                "SELECT balance_transaction, payout, livemode FROM contents "
+                "ON CONFLICT (balance_transaction) DO NOTHING"
+            )
+            written += len(self._paid_out)
         return written
+
+
+def payouts_to_read(con: duckdb.DuckDBPyConnection, livemode: bool) -> tuple[list[str], list[str]]:
+    """Automatic payouts whose contents Stripe has settled (reconciliation completed) but
+    the mirror has not read; and one payout for each bank account the mirror lacks."""
+    unread = con.execute(
+        "SELECT id FROM stripe_payouts p WHERE livemode = $livemode AND automatic "
+        "AND reconciliation_status = 'completed' AND NOT EXISTS "
+        "(SELECT 1 FROM stripe_payout_transactions t WHERE t.payout = p.id) ORDER BY created",
+        {"livemode": livemode},
+    ).fetchall()
+    unknown_destinations = con.execute(
+        "SELECT any_value(id ORDER BY created) FROM stripe_payouts p "
+        "WHERE livemode = $livemode AND destination IS NOT NULL AND NOT EXISTS "
+        "(SELECT 1 FROM stripe_payout_destinations d WHERE d.id = p.destination) "
+        "GROUP BY destination",
+        {"livemode": livemode},
+    ).fetchall()
+    return [row[0] for row in unread], [row[0] for row in unknown_destinations]
 
 
 def save(con: duckdb.DuckDBPyConnection, stripe_object: dict, livemode: bool) -> None:

@@ -14,6 +14,7 @@ from plotly.subplots import make_subplots
 from console.domain.money import format_money, to_major
 from console.formatting import i18n
 from console.formatting.i18n import N_, _
+from console.formatting.presentation import payout_status_text
 
 MEASURES = {"gross": N_("Gross"), "refunded": N_("Refunded"), "net": N_("Net")}
 GRAINS = {"day": N_("Day"), "week": N_("Week"), "month": N_("Month")}
@@ -127,6 +128,55 @@ def effective_rate(frame: pd.DataFrame) -> go.Figure:
         legend_title_text=_("Settled in"),
         height=320,
         margin={"l": 10, "r": 10, "t": 20, "b": 10},
+        separators=SEPARATORS.get(language, SEPARATORS["en"]),
+    )
+    return figure
+
+
+# Payouts by status: what reached the bank, what is on its way, what came back.
+PAYOUT_COLORS = {"paid": "#2563eb", "failed": "#dc2626"}
+PAYOUT_OTHER_COLOR = "#94a3b8"
+
+
+def payouts_over_time(rows: pd.DataFrame) -> go.Figure:
+    """Each payout as a bar at its arrival date, one panel per currency (never one axis for
+    two), coloured by status; the exact amount in the hover text."""
+    language = i18n.language()
+    currencies = sorted(rows["currency"].unique())
+    figure = make_subplots(
+        rows=len(currencies),
+        cols=1,
+        subplot_titles=[currency.upper() for currency in currencies],
+        vertical_spacing=0.3 / len(currencies) if len(currencies) > 1 else 0,
+    )
+    for row, currency in enumerate(currencies, start=1):
+        for status in sorted(rows["status"].unique()):
+            part = rows[(rows["currency"] == currency) & (rows["status"] == status)]
+            if part.empty:
+                continue
+            name = payout_status_text(status)
+            figure.add_trace(
+                go.Bar(
+                    x=part["arrival_date"],
+                    y=[float(to_major(int(v), currency)) for v in part["amount"]],
+                    name=name,
+                    marker_color=PAYOUT_COLORS.get(status, PAYOUT_OTHER_COLOR),
+                    legendgroup=status,
+                    showlegend=row == 1,
+                    hovertext=[format_money(int(v), currency, language) for v in part["amount"]],
+                    customdata=[period_text(day, "day") for day in part["arrival_date"]],
+                    hovertemplate="%{customdata}<br>%{hovertext}<extra>" + name + "</extra>",
+                ),
+                row=row,
+                col=1,
+            )
+        figure.update_yaxes(title_text=currency.upper(), row=row, col=1)
+    figure.update_xaxes(tickformat=TICK_FORMATS["day"])
+    figure.update_layout(
+        barmode="stack",
+        height=220 * max(1, len(currencies)) + 60,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend={"orientation": "h", "y": 1.08},
         separators=SEPARATORS.get(language, SEPARATORS["en"]),
     )
     return figure

@@ -1,8 +1,9 @@
 """Streamlit pieces every page shares: the opening, language, mode banner, freshness,
-cached reads, sync."""
+dispute deadlines, cached reads, sync."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -15,9 +16,9 @@ from babel.numbers import format_decimal
 from console.domain.email_address import EmailAddressInvalid
 from console.domain.money import MoneyError, format_money
 from console.formatting import i18n
-from console.formatting.i18n import N_, _, word_for
+from console.formatting.i18n import N_, _, ngettext, word_for
 from console.formatting.presentation import refusal_text
-from console.services import analytics, operations
+from console.services import analytics, disputes, operations
 from console.services.access import Actor
 from console.settings import STALE_AFTER_SECONDS, StripeSettings, stripe_settings
 from console.store import db, rollups
@@ -117,6 +118,7 @@ SYNC_PHASES = {
     "backfill": N_("Copying the history"),
     "events": N_("Reading the events"),
     "balance_transactions": N_("Reading the balance transactions"),
+    "payouts": N_("Reading what each payout holds"),
     "totals": N_("Rebuilding the totals"),
     "done": N_("Done"),
 }
@@ -170,6 +172,7 @@ def sync_now_button(actor: Actor, key: str) -> None:
             "starting": 0.02,
             "events": 0.4,
             "balance_transactions": 0.8,
+            "payouts": 0.9,
             "totals": 0.95,
             "done": 1.0,
         }.get(progress.phase)
@@ -210,15 +213,60 @@ class DataPage:
         return cached(function_name, version, self.actor, self.settings.livemode, *args)
 
 
-def open_data_page(title: str, *roles: str) -> DataPage:
+DISPUTES_PAGE = "pages/disputes.py"
+
+
+@st.cache_data(ttl=120, show_spinner=False)
+def disputes_due(version: str, actor: Actor, livemode: bool, minute: int) -> pd.DataFrame:
+    """`disputes.due_soon` as of `minute` (unix minutes): every page of figures asks, so it
+    is read once a minute, and again after each sync (`version`)."""
+    del version
+    return disputes.due_soon(actor, livemode, minute * 60)
+
+
+def dispute_deadline_banner(page: DataPage, link: bool = True) -> None:
+    """Disputes that need an answer within three days, or are past their deadline, are said
+    on every page of figures, with the way to the Disputes page (`link`): unanswered, Stripe
+    closes them as lost. Nothing when there are none."""
+    if page.actor.role not in disputes.READERS:
+        return
+    minute = int(time.time()) // 60
+    due = disputes_due(page.version, page.actor, page.settings.livemode, minute)
+    if due.empty:
+        return
+    deadline = datetime.fromtimestamp(int(due["due_by"].iloc[0]), UTC)
+    values = {"deadline": deadline.strftime("%Y-%m-%d %H:%M UTC")}
+    if bool(due["overdue"].iloc[0]):  # nearest first: if any is late, this one is
+        text = ngettext(
+            "{count} dispute needs a response and its deadline, {deadline}, has passed.",
+            "{count} disputes need a response; the earliest deadline, {deadline}, has passed.",
+            len(due),
+            **values,
+        )
+    else:
+        text = ngettext(
+            "{count} dispute needs a response within 3 days: Stripe's deadline is {deadline}.",
+            "{count} disputes need a response within 3 days; the nearest deadline is {deadline}.",
+            len(due),
+            **values,
+        )
+    st.error(text, icon=":material/gavel:")
+    if link:
+        st.page_link(DISPUTES_PAGE, label=_("Open the disputes"), icon=":material/gavel:")
+
+
+def open_data_page(title: str, *roles: str, link_to_disputes: bool = True) -> DataPage:
     """Every page of figures opens the same way: who may see it, the title (in the page's
-    language), the mode banner and freshness; the page stops here (after saying why) when
+    language), the mode banner, freshness and disputes near their deadline (with a link to
+    the Disputes page unless it is that page); the page stops here (after saying why) when
     there is nothing to show."""
     actor = page_guard(*roles)
     settings = page_header(title)
     if settings is None:
         st.stop()
-    return DataPage(actor, settings, i18n.language())
+    page = DataPage(actor, settings, i18n.language())
+    dispute_deadline_banner(page, link=link_to_disputes)
+    return page
 
 
 def stop_with_no_payments() -> NoReturn:

@@ -90,6 +90,7 @@ def registrants_table(rows: pd.DataFrame, total: int, most: int) -> None:
             "status",
             "dispute_status",
             "card_brand",
+            "payout_id",
         )
         | {
             "paid_at": when_column(column_heading("paid_at")),

@@ -81,6 +81,29 @@ def test_demo_creates_webinars_and_paid_registrations(seeded):
     assert any(ch in "".join(names) for ch in "éèçëï")  # French names too
 
 
+def test_demo_is_paid_out_daily_and_one_payout_failed(seeded):
+    local, _ = seeded
+    client = local.client()
+    payouts = all_objects(client, "payouts")
+    assert len(payouts) > 100  # daily, over about six months of payments
+    assert all(p.automatic and p.currency == "eur" for p in payouts)
+    [failed] = [p for p in payouts if p.status == "failed"]
+    assert failed.failure_code == "account_closed"
+    assert failed.id in {p.id for p in payouts[:4]}  # paid a day or two ago, then returned
+    for payout in [failed, *payouts[-3:]]:
+        lines = list(
+            client.v1.balance_transactions.list(
+                params={"payout": payout.id, "limit": 100}
+            ).auto_paging_iter()
+        )
+        assert sum(t.net for t in lines) == 0  # its own line takes out what the others hold
+        assert sum(t.net for t in lines if t.source != payout.id) == payout.amount
+    txns = all_objects(client, "balance_transactions")
+    assert "payout_failure" in {t.type for t in txns}
+    balance = {b.currency: b.amount for b in client.v1.balance.retrieve().available}
+    assert balance == {"eur": sum(t.net for t in txns)}
+
+
 def test_demo_webinars_are_saved_with_their_time_zones(seeded):
     zones = {f"wb_demo_{n:02d}": catalog.load_webinar(f"wb_demo_{n:02d}").time_zone for n in (1, 2)}
     assert zones == {"wb_demo_01": "America/New_York", "wb_demo_02": "Europe/Paris"}

@@ -21,6 +21,8 @@ PAGES = (
     "pages/revenue.py",
     "pages/registrants.py",
     "pages/fees.py",
+    "pages/disputes.py",
+    "pages/payouts.py",
     "pages/reconciliation.py",
     "pages/sync_status.py",
     "pages/webinars.py",

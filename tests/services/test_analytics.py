@@ -444,6 +444,7 @@ def test_the_registrants_csv_has_the_columns_a_person_needs(shop):
         "Card",
         "Paid at (UTC)",
         "Stripe charge",
+        "Payout",
     ]
 
 

@@ -118,7 +118,9 @@ def test_a_release_2_file_upgrades_with_every_row_and_figure(release_2, capsys):
     assert before["stripe_charges"] > 100 and before["refund_requests"] == 1
     db.ensure_schema()
     assert _version(release_2) == migrations.LATEST
-    assert _counts(release_2, tables=()) == before
+    after = _counts(release_2, tables=())
+    # Every row kept; the tables of later releases start empty.
+    assert after == before | {table: 0 for table in after.keys() - before.keys()}
     expected = json.loads((FIXTURES / "reports-v2.json").read_text())
     for name, extra in (
         ("revenue", []),

@@ -22,7 +22,7 @@ NOT_CONSOLE_CODE = ("migrations", "devtools")
 # The one exception to "writers live in store/": the mirror of Stripe's objects is written by
 # stripe_api/mirror.py, beside the sync that reads them from Stripe, by design.
 MIRROR_WRITER = "stripe_api/mirror.py"
-MIRROR_TABLES = {table for table, _row in mirror.ROW_BUILDERS.values()}
+MIRROR_TABLES = mirror.TABLES
 
 
 def _sql_texts(tree: ast.AST) -> list[str]:

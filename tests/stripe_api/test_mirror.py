@@ -5,6 +5,7 @@ row's livemode is the mode of the key that read it."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -50,6 +51,26 @@ def objects(stripe_local) -> dict[str, dict]:
         "live_charge": gateway.retrieve_charge(read_live, live_paid.latest_charge),
         "live_refund": gateway.retrieve_refund(read_live, live_refund.id),
     }
+
+
+@pytest.fixture(scope="module")
+def payout(fresh_servers) -> dict[str, dict]:
+    """A payment five days ago, on a local Stripe of its own (its schedule starts with the
+    first payment): paid out on the daily schedule, two days' delay, once a request at the
+    present runs it. The payout, as listed and as an event carries it, and what it holds."""
+    base_url, stop = fresh_servers.take()
+    try:
+        local = StripeLocal(base_url)
+        pay(local.client(), "wb_m", 5000, "eur", at=int(time.time()) - 5 * 86400)
+        read = _gateway(local, local.api_key)
+        payout = gateway.list_page(read, "payouts", {"limit": 1})["data"][0]
+        yield {
+            "listed": payout,
+            "as_in_an_event": gateway.request(read, "get", f"/v1/payouts/{payout['id']}"),
+            "transactions": list(gateway.payout_transactions(read, payout["id"])),
+        }
+    finally:
+        stop()
 
 
 @pytest.fixture
@@ -231,3 +252,49 @@ def test_within_a_batch_the_first_of_two_states_of_the_same_time_wins(objects, d
 def test_an_empty_batch_writes_nothing(database):
     with db.connect(write=True) as con:
         assert mirror.Batch(livemode=True).write(con) == 0
+
+
+def test_a_payout_row_and_its_bank_account_read_expanded(payout, database):
+    payout = payout["listed"]
+    assert isinstance(payout["destination"], dict)  # the list is read with it expanded
+    _save(payout)
+    row = _row("stripe_payouts", payout["id"])
+    assert (row["amount"], row["currency"], row["status"], row["automatic"]) == (
+        payout["amount"],
+        payout["currency"],
+        payout["status"],
+        True,
+    )
+    assert row["destination"] == payout["destination"]["id"]
+    assert row["balance_transaction"] == payout["balance_transaction"]
+    assert row["arrival_date"] == payout["arrival_date"]
+    destination = _row("stripe_payout_destinations", payout["destination"]["id"])
+    assert (destination["object"], destination["last4"]) == ("bank_account", "6789")
+
+
+def test_a_payout_read_again_without_its_bank_account_keeps_it(payout, database):
+    _save(payout["listed"])
+    later = payout["as_in_an_event"]
+    assert isinstance(later["destination"], str)
+    batch = mirror.Batch(livemode=False)
+    batch.add(later, later["created"] + 1)
+    with db.connect(write=True) as con:
+        batch.write(con)
+    assert _row("stripe_payouts", later["id"])["destination"] == later["destination"]
+    assert _row("stripe_payout_destinations", later["destination"])["last4"] == "6789"
+
+
+def test_what_a_payout_holds_is_written_once(payout, database):
+    payout, listed = payout["listed"], payout["transactions"]
+    own = [t for t in listed if t["source"] == payout["id"]]
+    assert [t["type"] for t in own] == ["payout"]  # Stripe lists the payout's own too
+    for _time in range(2):
+        batch = mirror.Batch(livemode=False)
+        batch.add_payout_contents(payout["id"], listed, payout["created"])
+        with db.connect(write=True) as con:
+            batch.write(con)
+    held = db.query_frame("SELECT * FROM stripe_payout_transactions")
+    assert sorted(held["balance_transaction"]) == sorted(t["id"] for t in listed)
+    assert set(held["payout"]) == {payout["id"]} and not held["livemode"].any()
+    mirrored = db.query_frame("SELECT id FROM stripe_balance_transactions")
+    assert set(mirrored["id"]) == {t["id"] for t in listed}

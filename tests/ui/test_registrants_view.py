@@ -244,6 +244,7 @@ def test_the_table_has_readable_headings_and_links_named_by_charge(shop):
         "status": "Status",
         "dispute_status": "Dispute",
         "card_brand": "Card",
+        "payout_id": "Payout",
         "paid_at": "Paid at (UTC)",
         "stripe_link": "Stripe charge",
     }

@@ -6,9 +6,10 @@ Once listening it prints one line, ``stripe-local listening on http://HOST:PORT`
 its own process: nothing else in ``console/`` imports this package.
 
 One module per resource: account, payments (payment methods, PaymentIntents, charges,
-3D Secure), refunds, disputes, balance (balance transactions, the balance), events,
-customers; pricing and cards hold Stripe's fees and test cards; store, lists, render,
-shapes, params and errors are the machinery; app assembles routes and middlewares.
+3D Secure), refunds, disputes, balance (balance transactions, the balance), payouts (the
+automatic payout schedule, which API requests on the real clock run), events, customers;
+pricing and cards hold Stripe's fees and test cards; store, lists, render, shapes, params
+and errors are the machinery; app assembles routes and middlewares.
 
 Test-only controls, which have no Stripe equivalent:
 
@@ -17,7 +18,11 @@ Test-only controls, which have no Stripe equivalent:
   pending, requires_action, succeeded or failed;
 - ``POST /_config/refunds/{id}/advance`` does what the refund test cards do later;
 - ``POST /_config/account`` {fields...} replaces fields of the account (country,
-  default_currency, an unverified account...); an empty body restores the default;
+  default_currency, an unverified account, settings.payouts.schedule...); an empty body
+  restores the default;
+- ``POST /_config/payouts/run`` {"until"?} runs the payout schedule up to then;
+  ``POST /_config/payouts/{id}/fail`` {"failure_code"?} fails a payout (pending or paid);
+  ``POST /_config/payouts/fail_next`` {"failure_code"?} fails the next one to arrive;
 - ``POST /_config/charges/{id}/dispute`` {"reason"?, "inquiry"?} disputes a charge;
 - ``POST /_config/faults`` {"status", "every", "path_prefix"} / ``DELETE /_config/faults``
   inject 429/500/503 answers;

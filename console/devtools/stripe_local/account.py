@@ -1,6 +1,8 @@
 """The account (https://docs.stripe.com/api/accounts/object): a verified French business by
-default, settling in EUR; `POST /_config/account` presents it otherwise (another country and
-currency, or not yet verified). The same account serves test and live mode, as at Stripe.
+default, settling in EUR and paid out daily two days after (as a test account is; payouts.py
+runs the schedule); `POST /_config/account` presents it otherwise (another country and
+currency, another payout schedule, or not yet verified). The same account serves test and
+live mode, as at Stripe.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from .shapes import make
 
 ACCOUNT_NAME = "Webinar Demo Org"
 DEFAULT_COUNTRY = "FR"
+PAYOUT_DELAY_DAYS = 2
+INTERVALS = ("manual", "daily", "weekly", "monthly")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 routes = web.RouteTableDef()
 
@@ -26,6 +31,15 @@ def _base(account_id: str) -> dict[str, Any]:
         stripe.Account.Settings,
         dashboard=make(
             stripe.Account.Settings.Dashboard, display_name=ACCOUNT_NAME, timezone="Europe/Paris"
+        ),
+        payouts=make(
+            stripe.Account.Settings.Payouts,
+            debit_negative_balances=True,
+            schedule=make(
+                stripe.Account.Settings.Payouts.Schedule,
+                delay_days=PAYOUT_DELAY_DAYS,
+                interval="daily",
+            ),
         ),
     )
     return make(
@@ -85,6 +99,37 @@ def settlement_currency() -> str:
     return overrides.get("default_currency", pricing.PRICING[DEFAULT_COUNTRY].currency)
 
 
+def payout_schedule() -> dict[str, Any]:
+    """settings.payouts.schedule: interval, delay_days and the anchors."""
+    return account()["settings"]["payouts"]["schedule"]
+
+
+def _check_schedule(overrides: dict[str, Any]) -> None:
+    """A schedule as Stripe takes one; a weekly or monthly one without its anchor gets
+    Stripe's default (Monday, the 1st)."""
+    settings = overrides.get("settings")
+    payouts = settings.get("payouts") if isinstance(settings, dict) else None
+    schedule = payouts.get("schedule") if isinstance(payouts, dict) else None
+    if not isinstance(schedule, dict):
+        return
+    param = "settings.payouts.schedule."
+    interval = schedule.get("interval", "daily")
+    if interval not in INTERVALS:
+        raise invalid_param(param + "interval", f"interval must be one of {', '.join(INTERVALS)}.")
+    delay = schedule.get("delay_days", PAYOUT_DELAY_DAYS)
+    if not isinstance(delay, int) or isinstance(delay, bool) or not 0 <= delay <= 365:
+        raise invalid_param(param + "delay_days", "delay_days must be a number of days.")
+    if interval == "weekly":
+        schedule.setdefault("weekly_anchor", "monday")
+        if schedule["weekly_anchor"] not in WEEKDAYS:
+            raise invalid_param(param + "weekly_anchor", "weekly_anchor must be a weekday.")
+    if interval == "monthly":
+        schedule.setdefault("monthly_anchor", 1)
+        anchor = schedule["monthly_anchor"]
+        if not isinstance(anchor, int) or isinstance(anchor, bool) or not 1 <= anchor <= 31:
+            raise invalid_param(param + "monthly_anchor", "monthly_anchor must be 1 to 31.")
+
+
 @routes.get("/v1/account")
 async def retrieve_current(request: web.Request) -> web.Response:
     return reply(account(), request["params"])
@@ -111,6 +156,7 @@ async def configure(request: web.Request) -> web.Response:
         overrides["default_currency"] = pricing.PRICING[place].currency
     if overrides.get("default_currency", "eur") not in pricing.SUPPORTED_CURRENCIES:
         raise invalid_param("default_currency", "Unsupported settlement currency.")
+    _check_schedule(overrides)
     current = store.context().store
     _merge(_base(current.account_id), overrides)  # refuses fields the account does not have
     current.account_overrides = overrides

@@ -33,6 +33,7 @@ from . import (
     disputes,
     events,
     payments,
+    payouts,
     refunds,
     store,
     stripe_js,
@@ -203,7 +204,9 @@ def _control_mode(request: web.Request) -> bool:
 
 @web.middleware
 async def context_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """The request's mode (by its key) and clock (Stripe-Local-Now backdates what it makes)."""
+    """The request's mode (by its key) and clock (Stripe-Local-Now backdates what it makes).
+    An API request on the real clock first makes the payouts due by now in its mode: a
+    backdated one is history being written, in any order, before the schedule runs."""
     raw = request.headers.get(NOW_HEADER)
     now = None
     if raw is not None:
@@ -226,6 +229,8 @@ async def context_middleware(request: web.Request, handler: Handler) -> web.Stre
         )
     )
     try:
+        if now is None and request.path.startswith("/v1/"):
+            payouts.catch_up(int(time.time()))
         return await handler(request)
     finally:
         store.leave(token)
@@ -482,7 +487,8 @@ def build_app(store_path: Path | None = None) -> web.Application:
         middlewares.insert(0, _recorder(Path(record_dir)))
     app = web.Application(middlewares=middlewares)
     app["store"] = store.Store(store_path)
-    for module in (account, balance, customers, disputes, events, payments, refunds, stripe_js):
+    resources = (account, balance, customers, disputes, events, payments, payouts, refunds)
+    for module in (*resources, stripe_js):
         app.router.add_routes(module.routes)
     app.router.add_routes(controls)
     return app

@@ -5,6 +5,10 @@ another currency settles converted, with `exchange_rate` (amount in the charge's
 rate = amount settled; docs.stripe.com/currencies/conversions), and so do its refunds and
 disputes. `reporting_category` classifies them as Stripe documents
 (https://docs.stripe.com/reports/reporting-categories).
+
+Funds are available at once (`available_on` is `created`): the delay before money is paid
+out is the payout schedule's (payouts.py). `?payout=po_…` lists what an automatic payout
+paid out, its own balance transaction included (docs.stripe.com/payouts/reconciliation).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import stripe
 from aiohttp import web
 
 from . import account, lists, pricing, store
+from .errors import invalid_param
 from .render import reply
 from .shapes import make
 
@@ -45,29 +50,50 @@ def _record(
     """A balance transaction for `amount` (presentment currency), settled and stored."""
     settlement = account.settlement_currency()
     settled, rate = pricing.convert(amount, currency, settlement)
+    return _store(
+        kind, category, source, settled, settlement, rate, description, fee, fee_description
+    )
+
+
+def _store(
+    kind: str,
+    category: str,
+    source: str,
+    amount: int,
+    currency: str,
+    rate: float | None,
+    description: str | None,
+    fee: int = 0,
+    fee_description: str = "",
+    available_on: int | None = None,
+) -> dict[str, Any]:
+    """A balance transaction for `amount` in the balance's `currency`, stored."""
     created = store.now()
     txn = make(
         stripe.BalanceTransaction,
         id=store.new_id("txn"),
         object="balance_transaction",
-        amount=settled,
-        available_on=created,
+        amount=amount,
+        available_on=created if available_on is None else available_on,
         balance_type="payments",
         created=created,
-        currency=settlement,
+        currency=currency,
         description=description,
         exchange_rate=rate,
         fee=fee,
-        fee_details=[_fee_detail(fee, settlement, fee_description)] if fee else [],
-        net=settled - fee,
+        fee_details=[_fee_detail(fee, currency, fee_description)] if fee else [],
+        net=amount - fee,
         reporting_category=category,
         source=source,
         status="available",
         type=kind,
     )
     data = store.data()
-    data.balance[settlement] += txn["net"]
-    return data.add(txn)
+    data.balance[currency] += txn["net"]
+    data.add(txn)
+    if data.payout_swept is not None and created < data.payout_swept:
+        data.payout_waiting.append(txn["id"])  # dated before the last payout: in the next one
+    return txn
 
 
 def for_charge(charge: dict[str, Any], card_country: str) -> dict[str, Any]:
@@ -134,6 +160,27 @@ def for_dispute_reversal(dispute: dict[str, Any]) -> dict[str, Any]:
     )
 
 
+def for_payout(payout_id: str, amount: int, currency: str, arrival_date: int) -> dict[str, Any]:
+    """The money a payout takes out of the balance (in the payout's currency)."""
+    return _store(
+        "payout", "payout", payout_id, -amount, currency, None, "STRIPE PAYOUT",
+        available_on=arrival_date,
+    )  # fmt: skip
+
+
+def for_payout_failure(payout: dict[str, Any]) -> dict[str, Any]:
+    """A failed payout gives its money back to the balance (docs.stripe.com/payouts#failed)."""
+    return _store(
+        "payout_failure",
+        "payout_reversal",
+        payout["id"],
+        payout["amount"],
+        payout["currency"],
+        None,
+        f"REFUND FOR PAYOUT ({payout['description']})",
+    )
+
+
 def _balance_amount(cls: type, amount: int, currency: str) -> dict[str, Any]:
     return make(
         cls,
@@ -164,12 +211,29 @@ _FILTERS: dict[str, lists.Filter] = {
     "currency": lists.equals("currency"),
     "source": lists.equals("source"),
     "type": lists.equals("type"),
-    "payout": lists.equals("payout"),  # no payouts yet: matches nothing
 }
 
 
-routes.get("/v1/balance_transactions")(lists.handler("balance_transaction", _FILTERS))
-routes.get("/v1/balance/history")(lists.handler("balance_transaction", _FILTERS))
+def _paid_out(payout_id: Any) -> store.Timeline:
+    """The balance transactions an automatic payout paid out, its own among them."""
+    if not isinstance(payout_id, str):
+        raise invalid_param("payout", f"Invalid string: {payout_id}")
+    data = store.data()
+    data.get("payout", payout_id, "payout")
+    everything = data.timeline("balance_transaction")
+    return store.Timeline.of(
+        (everything.key_of[txn_id], data.objects[txn_id])
+        for txn_id in data.private[payout_id].get("transactions", ())
+    )
+
+
+@routes.get("/v1/balance_transactions")
+@routes.get("/v1/balance/history")
+async def list_balance_transactions(request: web.Request) -> web.Response:
+    params = dict(request["params"])
+    timeline = _paid_out(params.pop("payout")) if "payout" in params else None
+    body = lists.page("balance_transaction", request.path, params, _FILTERS, timeline)
+    return web.json_response(body)
 
 
 routes.get("/v1/balance_transactions/{id}")(lists.retriever("balance_transaction"))

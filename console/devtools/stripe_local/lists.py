@@ -32,14 +32,15 @@ def equals(field: str) -> Filter:
     return build
 
 
-def _created_range(created: Any) -> tuple[int | None, int | None]:
-    """Stripe's `created` filter as an inclusive (gte, lte) range."""
-    if not isinstance(created, dict):
-        exact = as_int({"created": created}, "created")
+def time_range(value: Any, param: str = "created") -> tuple[int | None, int | None]:
+    """Stripe's filter on a time (`created`, a payout's `arrival_date`): an exact time or
+    gt/gte/lt/lte, as an inclusive (gte, lte) range."""
+    if not isinstance(value, dict):
+        exact = as_int({param: value}, param)
         return exact, exact
     gte = lte = None
-    for op in created:
-        bound = as_int(created, op)
+    for op in value:
+        bound = as_int(value, op)
         assert bound is not None
         if op in ("gt", "gte"):
             bound += op == "gt"
@@ -48,8 +49,18 @@ def _created_range(created: Any) -> tuple[int | None, int | None]:
             bound -= op == "lt"
             lte = bound if lte is None else min(lte, bound)
         else:
-            raise invalid(f"Received unknown parameter: created[{op}]", param=f"created[{op}]")
+            raise invalid(f"Received unknown parameter: {param}[{op}]", param=f"{param}[{op}]")
     return gte, lte
+
+
+def between(field: str) -> Filter:
+    """A filter on a time field other than `created`, e.g. ?arrival_date[gte]=..."""
+
+    def build(value: Any, param: str) -> Predicate:
+        gte, lte = time_range(value, param)
+        return lambda obj: (gte is None or obj[field] >= gte) and (lte is None or obj[field] <= lte)
+
+    return build
 
 
 def _limit(params: dict[str, Any]) -> int:
@@ -65,9 +76,14 @@ def _limit(params: dict[str, Any]) -> int:
 
 
 def page(
-    object_type: str, url: str, params: dict[str, Any], filters: dict[str, Filter]
+    object_type: str,
+    url: str,
+    params: dict[str, Any],
+    filters: dict[str, Filter],
+    timeline: store.Timeline | None = None,
 ) -> dict[str, Any]:
-    """The list object for one page of `object_type`, filtered by `params`."""
+    """The list object for one page of `object_type` (of `timeline`, when the objects to
+    list are some of them), filtered by `params`."""
     params = dict(params)
     expand = params.pop("expand", None)
     limit = _limit(params)
@@ -81,14 +97,15 @@ def page(
             "ending_before",
             "You may only specify one of these parameters: ending_before, starting_after.",
         )
-    gte, lte = _created_range(params.pop("created")) if "created" in params else (None, None)
+    gte, lte = time_range(params.pop("created")) if "created" in params else (None, None)
     predicates = []
     for name, value in params.items():
         if name not in filters:
             raise invalid(f"Received unknown parameter: {name}", param=name)
         predicates.append(filters[name](value, name))
 
-    timeline = store.data().timeline(object_type)
+    if timeline is None:
+        timeline = store.data().timeline(object_type)
     for param, cursor in (("starting_after", starting_after), ("ending_before", ending_before)):
         if cursor and cursor not in timeline.key_of:
             raise StripeError(

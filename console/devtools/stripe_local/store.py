@@ -54,6 +54,16 @@ class Timeline:
         self.objects: list[dict[str, Any]] = []
         self.key_of: dict[str, tuple[int, int]] = {}
 
+    @classmethod
+    def of(cls, entries: Iterable[tuple[tuple[int, int], dict[str, Any]]]) -> Timeline:
+        """A timeline of some objects of another, under the keys they have there."""
+        timeline = cls()
+        for key, obj in sorted(entries, key=lambda entry: entry[0]):
+            timeline.keys.append(key)
+            timeline.objects.append(obj)
+            timeline.key_of[obj["id"]] = key
+        return timeline
+
     def add(self, obj: dict[str, Any], sequence: int) -> None:
         key = (obj["created"], sequence)
         index = bisect.bisect(self.keys, key)
@@ -101,6 +111,19 @@ class ModeData:
     idempotency: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     balance: Counter[str] = field(default_factory=Counter)  # net of all transactions, by currency
     sequence: int = 0
+    # The payout schedule's progress (payouts.py). Stores saved before it load with these
+    # defaults (see __setstate__).
+    payout_day: int | None = None  # 00:00 UTC of the last day the schedule ran
+    payout_swept: int | None = None  # transactions created before it were up for a payout
+    payout_waiting: list[str] = field(default_factory=list)  # of those, not paid out yet
+    payout_arrivals: list[tuple[int, str]] = field(default_factory=list)  # pending, in order
+    bank_account: str | None = None  # where payouts go (payouts.py makes it)
+    fail_next_payout: str | None = None  # the failure code of the next payout to arrive
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # A pickle from before a field existed lacks it: it takes its default.
+        self.__dict__.update(vars(ModeData(livemode=state["livemode"])))
+        self.__dict__.update(state)
 
     def add(self, obj: dict[str, Any], **private: Any) -> dict[str, Any]:
         """Stores a new object (and facts about it that the API never shows)."""

@@ -20,6 +20,7 @@ from console.store.migrations import (
     m0002_ledger,
     m0003_seat_holds,
     m0004_time_zones_and_languages,
+    m0005_payouts,
 )
 
 # Position + 1 is the version: append, never reorder or edit a released migration.
@@ -28,6 +29,7 @@ MIGRATIONS: tuple[ModuleType, ...] = (
     m0002_ledger,
     m0003_seat_holds,
     m0004_time_zones_and_languages,
+    m0005_payouts,
 )
 LATEST = len(MIGRATIONS)
 # Copies of the file taken before migrating, kept beside it (the newest few).
