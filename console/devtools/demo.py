@@ -3,8 +3,9 @@
 The demo account is a French one settling in EUR (the local Stripe's default), as the
 original product's organizers' are: EUR webinars settle as they are, USD, GBP and JPY ones
 are converted. Most registrants pay with a card from the webinar's country; some pay from
-abroad. A few registrations show what else money does: a dispute won, a dispute lost, a
-refund that fails after it succeeded, and one still pending. Stripe pays the balance out
+abroad. A few registrations show what else money does: a dispute won, a dispute lost, one
+still open whose evidence is due in two days, a refund that fails after it succeeded, and
+one still pending. Stripe pays the balance out
 daily; one payout of the demo fails at the bank after it was paid.
 
 Everything is generated from a fixed seed and every Stripe request carries an idempotency
@@ -104,10 +105,12 @@ STORIES = {
     (3, 5): "dispute_lost",
     (2, 7): "refund_fails",
     (7, 9): "refund_pending",
+    (11, 4): "dispute_open",
 }
 STORY_CARDS = {
     "dispute_won": "pm_card_createDispute",
     "dispute_lost": "pm_card_createDispute",
+    "dispute_open": "pm_card_createDispute",
     "refund_fails": "pm_card_refundFail",
     "refund_pending": "pm_card_pendingRefund",
 }
@@ -244,6 +247,10 @@ def seed_demo(
             registrant_id = f"reg_{_key(webinar.webinar_id, index)[-16:]}"
             status, intent_id = "registered", None
             story = STORIES.get((number, index))
+            if story == "dispute_open":
+                # Evidence is due a week after a dispute opens: this one in two days, so the
+                # console's deadline banner shows.
+                registered_at = now - 5 * DAY
             if story and not webinar.is_free:
                 status, intent_id = _tell(
                     client, settings, story, webinar, registrant_id, name, email, registered_at
@@ -325,7 +332,7 @@ def _tell(
         if story == "dispute_won":
             # Stripe's test evidence that wins (docs.stripe.com/testing#disputes).
             gateway.submit_dispute_evidence(client, dispute, "winning_evidence", later)
-        else:
+        elif story == "dispute_lost":
             gateway.accept_dispute(client, dispute, later)
         return "registered", intent["id"]
     refund = gateway.create_refund(

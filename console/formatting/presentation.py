@@ -263,6 +263,7 @@ COLUMN_HEADINGS = {
     "arrival_date": N_("Arrival date"),
     "destination_last4": N_("Bank account"),
     "refunds": N_("Refunds"),
+    "disputes": N_("Disputes"),
     "other": N_("Other"),
     "check": N_("Adds up"),
     "payment_count": N_("Number of payments"),

@@ -19,6 +19,7 @@ COMPARED = (
     ("charges", "stripe_charges", ("amount", "currency", "status")),
     ("refunds", "stripe_refunds", ("amount", "currency", "status")),
     ("disputes", "stripe_disputes", ("amount", "currency", "status")),
+    ("payouts", "stripe_payouts", ("amount", "currency", "status")),
     (
         "balance_transactions",
         "stripe_balance_transactions",

@@ -175,8 +175,9 @@ def payouts_over_time(rows: pd.DataFrame) -> go.Figure:
     figure.update_layout(
         barmode="stack",
         height=220 * max(1, len(currencies)) + 60,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        legend={"orientation": "h", "y": 1.08},
+        # The legend above the panels' titles, not over the bars.
+        margin={"l": 10, "r": 10, "t": 80, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.12, "x": 0},
         separators=SEPARATORS.get(language, SEPARATORS["en"]),
     )
     return figure

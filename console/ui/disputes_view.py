@@ -74,18 +74,19 @@ def open_disputes_table(rows: pd.DataFrame) -> None:
         urgency_text(soon, late)
         for soon, late in zip(rows["due_soon"], rows["overdue"], strict=True)
     ]
+    # What to do and where first: the deadline, then the dispute's page in Stripe.
     columns = [
         "due_by",
         "urgency",
+        "dispute_link",
+        "amount",
         "status",
         "reason",
-        "amount",
         "name",
         "email",
         "title",
         "webinar_id",
         "opened_at",
-        "dispute_link",
     ]
     urgent = rows["due_soon"].astype(bool).tolist()
     styled = shown[columns].style.apply(
@@ -93,7 +94,7 @@ def open_disputes_table(rows: pd.DataFrame) -> None:
     )
     table(
         styled,
-        labels(*columns[1:8], "webinar_id")
+        labels("urgency", *columns[3:10])
         | {
             "due_by": when_column(column_heading("due_by")),
             "opened_at": when_column(column_heading("opened_at")),
@@ -172,8 +173,9 @@ def net_effect_figure(frame: pd.DataFrame) -> go.Figure:
     figure.update_layout(
         barmode="group",
         height=220 * len(currencies) + 60,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        legend={"orientation": "h", "y": 1.08},
+        # The legend above the panels' titles, not over the bars.
+        margin={"l": 10, "r": 10, "t": 80, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.12, "x": 0},
         separators=charts.SEPARATORS.get(language, charts.SEPARATORS["en"]),
     )
     return figure

@@ -56,7 +56,8 @@ def payout_choice(rows: pd.DataFrame) -> pd.Series:
     """The payout to open (newest first), arriving with ?payout=po_… from a link."""
     ids = list(rows["payout_id"])
     wanted = st.query_params.get("payout")
-    if wanted in ids:
+    # A link chooses once; afterwards the address follows the person's choice.
+    if wanted in ids and wanted != st.session_state.get("payout_in_address"):
         st.session_state["payout_choice"] = wanted
     by_id = rows.set_index("payout_id", drop=False)
 
@@ -68,7 +69,7 @@ def payout_choice(rows: pd.DataFrame) -> pd.Series:
         )
 
     chosen = st.selectbox(_("Open a payout"), ids, key="payout_choice", format_func=describe)
-    st.query_params["payout"] = chosen
+    st.query_params["payout"] = st.session_state["payout_in_address"] = chosen
     return by_id.loc[chosen]
 
 

@@ -39,15 +39,22 @@ def dispute_text(status: object) -> str:
 def registrants_webinar(webinars: dict[str, str]) -> str | None:
     """The webinar whose registrants to show. Arrive with ?webinar=ID, from a row of the
     revenue table, or choose here."""
-    wanted = st.query_params.get("webinar") or st.session_state.pop("registrants_webinar", None)
+    from_revenue = st.session_state.pop("registrants_webinar", None)
+    in_address = st.query_params.get("webinar")
+    # A link chooses once; afterwards the address follows the person's choice.
+    if in_address == st.session_state.get("registrants_in_address"):
+        in_address = None
+    wanted = from_revenue or in_address
     if wanted in webinars:
         st.session_state["registrants_choice"] = wanted
-    return st.selectbox(
+    chosen = st.selectbox(
         _("Webinar"),
         list(webinars),
         key="registrants_choice",
         format_func=lambda w: f"{webinars[w]} ({w})",
     )
+    st.session_state["registrants_in_address"] = chosen
+    return chosen
 
 
 def registrant_search() -> tuple[str, str]:

@@ -13,9 +13,11 @@ import pytest
 
 from console import cli
 from console.devtools import demo
-from console.store import catalog
+from console.services import disputes, payouts
+from console.services.access import FINANCE, Actor
+from console.store import catalog, db
 from console.stripe_api import sync
-from tests.payments import all_objects
+from tests.payments import all_objects, stripe_payouts
 from tests.worlds import World, seed_world
 
 SIX_MONTHS = 183 * 86400
@@ -160,6 +162,42 @@ def test_demo_then_sync_matches_stripe(seeded, capsys):
     sync.run_sync()
     assert cli.main(["report", "revenue", "--format", "json"]) == 0
     assert '"wb_demo_01"' in capsys.readouterr().out
+
+
+def test_demo_payouts_hold_what_stripe_lists_with_refunds_a_lost_dispute_and_a_failure(seeded):
+    """Six months of demo activity, synced: each payout's contents, summed by kind and by
+    webinar, are what Stripe's API lists for it, to the unit."""
+    local, _summary = seeded
+    sync.run_sync()
+    ours = {row["payout_id"]: row for row in payouts.report(False)}
+    assert ours == stripe_payouts(local.client())
+    # Today's payout is on its way: it arrives tomorrow.
+    assert {row["status"] for row in ours.values()} == {"paid", "failed", "pending"}
+    assert any(row["refunds"] for row in ours.values())
+    assert any(row["disputes"] for row in ours.values())
+    # The failed payout's money is back in the balance, for tomorrow's payout.
+    [failed] = [row["payout_id"] for row in ours.values() if row["status"] == "failed"]
+    with db.connect() as con:
+        returned = con.execute(
+            "SELECT b.amount, t.payout FROM stripe_payouts p "
+            "JOIN stripe_balance_transactions b ON b.id = p.failure_balance_transaction "
+            "LEFT JOIN stripe_payout_transactions t ON t.balance_transaction = b.id "
+            "WHERE p.id = ?",
+            [failed],
+        ).fetchall()
+    assert returned == [(ours[failed]["amount"], None)]
+    assert all(row["net"] == row["amount"] for row in ours.values())
+
+
+def test_demo_has_an_open_dispute_due_in_two_days(seeded):
+    local, _summary = seeded
+    sync.run_sync()
+    finance = Actor("finance@example.org", FINANCE)
+    [due] = disputes.due_soon(finance, False, int(time.time())).to_dict("records")
+    assert not due["overdue"]
+    assert 1.9 * 86400 < due["due_by"] - time.time() <= 2 * 86400
+    [open_one] = disputes.open_disputes(finance, False, int(time.time())).to_dict("records")
+    assert (open_one["dispute_id"], open_one["status"]) == (due["dispute_id"], "needs_response")
 
 
 def test_demo_refuses_a_live_key(monkeypatch, tmp_path, capsys):

@@ -95,3 +95,15 @@ def test_registrants_show_the_payout_of_each_payment(shop):
         email: payout or "" for email, payout in expected.items()
     }
     assert any(expected.values())
+
+
+def test_choosing_another_payout_opens_it_even_after_a_link(shop):
+    first = listed(shop.client(), "payouts")[0]["id"]
+    app = open_app("pages/payouts.py", FIN, payout=first)
+    other = _ids(app)[-1]
+    assert other != first
+    app.selectbox(key="payout_choice").select(other).run()
+    assert app.selectbox(key="payout_choice").value == other
+    assert app.query_params["payout"] == other
+    app.run()  # and it stays chosen
+    assert app.selectbox(key="payout_choice").value == other

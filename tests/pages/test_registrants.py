@@ -16,7 +16,7 @@ from console.services import analytics
 from console.store import db
 from console.store.catalog import save_webinars
 from console.stripe_api import sync
-from tests.pages.support import ADMIN_ACTOR, open_app
+from tests.pages.support import ADMIN_ACTOR, FIN, open_app
 from tests.payments import all_objects, pay
 from tests.services.refunds.support import priced_webinar, snapshot
 
@@ -195,3 +195,13 @@ def test_registrants_page_in_french_with_its_export_headed_in_french(shop, defer
     # The headings for people; the values as the report has them (codes, minor units).
     assert header.split(",")[:5] == ["Nom", "E-mail", "Devise", "Montant payé", "Remboursé"]
     assert any(",4900,1000," in row and ",partially_refunded," in row for row in rows)
+
+
+def test_choosing_another_webinar_after_a_link_opens_it(shop):
+    """Arriving by a link (?webinar=…) chooses once: the box then follows the person."""
+    app = open_app("pages/registrants.py", FIN, webinar="wb_a")
+    app.selectbox(key="registrants_choice").select("wb_c").run()
+    assert app.selectbox(key="registrants_choice").value == "wb_c"
+    assert app.query_params["webinar"] == "wb_c"
+    app.run()
+    assert app.selectbox(key="registrants_choice").value == "wb_c"
