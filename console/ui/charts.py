@@ -133,47 +133,57 @@ def effective_rate(frame: pd.DataFrame) -> go.Figure:
     return figure
 
 
-# Payouts by status: what reached the bank, what is on its way, what came back.
-PAYOUT_COLORS = {"paid": "#2563eb", "failed": "#dc2626"}
-PAYOUT_OTHER_COLOR = "#94a3b8"
-
-
-def payouts_over_time(rows: pd.DataFrame) -> go.Figure:
-    """Each payout as a bar at its arrival date, one panel per currency (never one axis for
-    two), coloured by status; the exact amount in the hover text."""
+def bars_per_currency(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    grain: str,
+    currency: str,
+    series: str,
+    names: dict[str, str],
+    colors: dict[str, str],
+    panel_title: str = "{currency}",
+    x_title: str | None = None,
+    barmode: str = "group",
+) -> go.Figure:
+    """Bars of `frame["amount"]` (minor units) at `x`, one panel per `currency` column value
+    (never one axis for two), one series per value of `series` named and coloured by
+    `names` and `colors`; major units plotted, the exact amount in the hover text."""
     language = i18n.language()
-    currencies = sorted(rows["currency"].unique())
+    currencies = sorted(frame[currency].unique())
     figure = make_subplots(
-        rows=len(currencies),
+        rows=max(1, len(currencies)),
         cols=1,
-        subplot_titles=[currency.upper() for currency in currencies],
+        shared_xaxes=True,
+        subplot_titles=[panel_title.format(currency=code.upper()) for code in currencies],
         vertical_spacing=0.3 / len(currencies) if len(currencies) > 1 else 0,
     )
-    for row, currency in enumerate(currencies, start=1):
-        for status in sorted(rows["status"].unique()):
-            part = rows[(rows["currency"] == currency) & (rows["status"] == status)]
+    for row, code in enumerate(currencies, start=1):
+        for kind, name in names.items():
+            part = frame[(frame[currency] == code) & (frame[series] == kind)]
             if part.empty:
                 continue
-            name = payout_status_text(status)
             figure.add_trace(
                 go.Bar(
-                    x=part["arrival_date"],
-                    y=[float(to_major(int(v), currency)) for v in part["amount"]],
+                    x=part[x],
+                    y=[float(to_major(int(v), code)) for v in part["amount"]],
                     name=name,
-                    marker_color=PAYOUT_COLORS.get(status, PAYOUT_OTHER_COLOR),
-                    legendgroup=status,
+                    marker_color=colors.get(kind, OTHER_COLOR),
+                    legendgroup=kind,
                     showlegend=row == 1,
-                    hovertext=[format_money(int(v), currency, language) for v in part["amount"]],
-                    customdata=[period_text(day, "day") for day in part["arrival_date"]],
+                    hovertext=[format_money(int(v), code, language) for v in part["amount"]],
+                    customdata=[period_text(moment, grain) for moment in part[x]],
                     hovertemplate="%{customdata}<br>%{hovertext}<extra>" + name + "</extra>",
                 ),
                 row=row,
                 col=1,
             )
-        figure.update_yaxes(title_text=currency.upper(), row=row, col=1)
-    figure.update_xaxes(tickformat=TICK_FORMATS["day"])
+        figure.update_yaxes(title_text=code.upper(), row=row, col=1)
+    if x_title:
+        figure.update_xaxes(title_text=x_title, row=max(1, len(currencies)), col=1)
+    figure.update_xaxes(tickformat=TICK_FORMATS[grain])
     figure.update_layout(
-        barmode="stack",
+        barmode=barmode,
         height=220 * max(1, len(currencies)) + 60,
         # The legend above the panels' titles, not over the bars.
         margin={"l": 10, "r": 10, "t": 80, "b": 10},
@@ -181,3 +191,22 @@ def payouts_over_time(rows: pd.DataFrame) -> go.Figure:
         separators=SEPARATORS.get(language, SEPARATORS["en"]),
     )
     return figure
+
+
+OTHER_COLOR = "#94a3b8"
+# Payouts by status: what reached the bank, what came back; the rest on its way.
+PAYOUT_COLORS = {"paid": "#2563eb", "failed": "#dc2626"}
+
+
+def payouts_over_time(rows: pd.DataFrame) -> go.Figure:
+    """Each payout as a bar at its arrival date, a panel per currency, coloured by status."""
+    return bars_per_currency(
+        rows,
+        x="arrival_date",
+        grain="day",
+        currency="currency",
+        series="status",
+        names={status: payout_status_text(status) for status in sorted(rows["status"].unique())},
+        colors=PAYOUT_COLORS,
+        barmode="stack",
+    )

@@ -8,10 +8,7 @@ from typing import NoReturn
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-from plotly.subplots import make_subplots
 
-from console.domain.money import format_money, to_major
-from console.formatting import i18n
 from console.formatting.i18n import N_, _, word_for
 from console.formatting.presentation import (
     MONEY_COLUMNS,
@@ -136,49 +133,19 @@ def net_effect_chart(by_month: pd.DataFrame) -> None:
 
 
 def net_effect_figure(frame: pd.DataFrame) -> go.Figure:
-    """A panel per settlement currency (never one axis for two), won and lost side by side;
-    bars in major units, the exact amount in the hover text (as console/ui/charts.py)."""
-    language = i18n.language()
-    currencies = sorted(frame["settlement_currency"].unique())
-    figure = make_subplots(
-        rows=len(currencies),
-        cols=1,
-        shared_xaxes=True,
-        subplot_titles=[_("Effect on net · {currency}", currency=c.upper()) for c in currencies],
+    """A panel per settlement currency, won and lost side by side, by the month opened."""
+    figure = charts.bars_per_currency(
+        frame.assign(amount=frame["net_effect"]),
+        x="month",
+        grain="month",
+        currency="settlement_currency",
+        series="status",
+        names={status: dispute_status_text(status) for status in OUTCOME_COLORS},
+        colors=OUTCOME_COLORS,
+        panel_title=_("Effect on net · {currency}", currency="{currency}"),
+        x_title=_("Month opened"),
     )
-    for row, currency in enumerate(currencies, start=1):
-        for status in ("won", "lost"):
-            part = frame[(frame["settlement_currency"] == currency) & (frame["status"] == status)]
-            name = dispute_status_text(status)
-            figure.add_trace(
-                go.Bar(
-                    x=part["month"],
-                    y=[float(to_major(int(v), currency)) for v in part["net_effect"]],
-                    name=name,
-                    marker_color=OUTCOME_COLORS[status],
-                    legendgroup=status,
-                    showlegend=row == 1,
-                    hovertext=[
-                        format_money(int(v), currency, language) for v in part["net_effect"]
-                    ],
-                    customdata=[charts.period_text(f"{m}-01", "month") for m in part["month"]],
-                    hovertemplate="%{customdata}<br>%{hovertext}<extra>" + name + "</extra>",
-                ),
-                row=row,
-                col=1,
-            )
-        figure.update_yaxes(title_text=currency.upper(), row=row, col=1)
-    figure.update_xaxes(title_text=_("Month opened"), row=len(currencies), col=1)
-    figure.update_xaxes(type="category")
-    figure.update_layout(
-        barmode="group",
-        height=220 * len(currencies) + 60,
-        # The legend above the panels' titles, not over the bars.
-        margin={"l": 10, "r": 10, "t": 80, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.12, "x": 0},
-        separators=charts.SEPARATORS.get(language, charts.SEPARATORS["en"]),
-    )
-    return figure
+    return figure.update_xaxes(type="category")
 
 
 def dispute_history_table(history: pd.DataFrame) -> None:

@@ -197,3 +197,21 @@ def test_the_page_shows_the_panels_a_person_reads():
         "Net · EUR",
     ]
     assert len(spec["data"]) == 5
+
+
+def test_payouts_are_bars_at_their_arrival_a_panel_per_currency_coloured_by_status():
+    rows = pd.DataFrame.from_records(
+        [
+            {"arrival_date": "2026-11-20", "currency": "eur", "status": "paid", "amount": 123456},
+            {"arrival_date": "2026-11-21", "currency": "eur", "status": "failed", "amount": 5000},
+            {"arrival_date": "2026-11-21", "currency": "jpy", "status": "paid", "amount": 5000},
+        ]
+    )
+    figure = charts.payouts_over_time(rows)
+    bars = {(bar.name, bar.yaxis): bar for bar in figure.data}
+    assert set(bars) == {("Paid", "y"), ("Failed", "y"), ("Paid", "y2")}
+    assert list(bars["Paid", "y"].y) == [1234.56]
+    assert list(bars["Paid", "y"].hovertext) == ["€1,234.56"]
+    assert list(bars["Paid", "y2"].y) == [5000.0]  # yen have no minor unit
+    assert bars["Failed", "y"].marker.color == charts.PAYOUT_COLORS["failed"]
+    assert [a.text for a in figure.layout.annotations] == ["EUR", "JPY"]
