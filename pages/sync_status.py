@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from console.formatting import i18n
 from console.formatting.i18n import N_, _, word_for
 from console.formatting.presentation import column_heading
 from console.services.access import ADMIN, FINANCE
@@ -11,6 +12,8 @@ from console.ui.auth import page_guard
 from console.ui.common import (
     NO_KEY,
     NO_SYNC,
+    DataPage,
+    dispute_deadline_banner,
     mode_banner,
     number,
     sync_mode,
@@ -33,6 +36,7 @@ if not settings.api_key:
     st.info(_(NO_KEY))
     st.stop()
 mode_banner(settings)
+dispute_deadline_banner(DataPage(actor, settings, i18n.language()))
 
 sync_now_button(actor, "sync_page_button")
 runs = sync.recent_runs(settings.livemode)

@@ -154,7 +154,8 @@ def test_the_revenue_page_warns_of_a_dispute_due_in_two_days(fresh_stripe):
     assert _links(app) == ["disputes"]  # the Disputes page, by its url path
     # Ann's webinar: she is warned too; finance as well.
     assert _banner(open_app("pages/revenue.py", ANN))
-    assert _banner(open_app("pages/fees.py", FIN))
+    for finance_page in ("fees", "payouts", "reconciliation", "sync_status", "disputes"):
+        assert _banner(open_app(f"pages/{finance_page}.py", FIN)), finance_page
 
 
 def test_the_revenue_page_does_not_warn_of_a_dispute_due_in_four_days(fresh_stripe):
