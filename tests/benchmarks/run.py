@@ -126,10 +126,12 @@ def main() -> None:
     sections = bench_full_sync()
     from tests.benchmarks.event_reads import bench_event_reads
     from tests.benchmarks.pages import bench_pages
+    from tests.benchmarks.payout_reads import bench_payout_reads
     from tests.benchmarks.sync_speed import bench_sync_speed
 
     sections += [""] + bench_sync_speed()
     sections += [""] + bench_event_reads()
+    sections += [""] + bench_payout_reads()
     try:
         sections += [""] + bench_pages()
     except Exception as problem:  # noqa: BLE001 - the other sections still get written
