@@ -1,7 +1,5 @@
 """Paid registrants of one webinar: search, sort, CSV export, links to Stripe."""
 
-import streamlit as st
-
 from console.formatting.i18n import _
 from console.services import analytics
 from console.services.access import ADMIN, FINANCE, ORGANIZER
@@ -17,7 +15,6 @@ actor, livemode = page.actor, page.settings.livemode
 webinar_id = registrants_webinar(analytics.filter_choices(actor, livemode).webinars)
 if webinar_id is None:
     stop_with_no_payments()
-st.query_params["webinar"] = webinar_id
 flash("refund_flash")
 
 search, sort = registrant_search()

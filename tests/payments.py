@@ -174,9 +174,7 @@ def stripe_payouts(client: stripe.StripeClient) -> dict[str, dict]:
     owner |= {d["id"]: d["charge"] for d in listed(client, "disputes")}
 
     def webinar_of(charge_id: str) -> str:
-        charge = charges.get(charge_id)
-        if charge is None:
-            return "unattributed"
+        charge = charges[charge_id]
         intent = intents.get(charge["payment_intent"]) or {"metadata": {}}
         return (
             intent["metadata"].get("webinar_id")
@@ -203,19 +201,26 @@ def stripe_payouts(client: stripe.StripeClient) -> dict[str, dict]:
             "other": 0,
             "transactions": 0,
             "destination_last4": payout["destination"]["last4"],
+            # Stripe's list of what an automatic payout holds is final once it is reconciled.
+            "contents_listed": payout["reconciliation_status"] == "completed",
         }
+        report[payout["id"]] = row
+        if not row["contents_listed"]:
+            continue
         for txn in listed(client, "balance_transactions", payout=payout["id"]):
             if txn["type"] == "payout" and txn["source"] == payout["id"]:
                 continue  # the payout itself
             kind = PAYOUT_KINDS.get(txn["reporting_category"], "other")
             row["transactions"] += 1
+            row[kind] += txn["amount"]
             row["fees"] += txn["fee"]
             row["net"] += txn["net"]
-            if kind == "other":
-                row["other"] += txn["net"]
-                continue
-            row[kind] += txn["amount"]
-            webinar = webinar_of(owner.get(txn["source"], txn["source"]))
+            charge_id = owner.get(txn["source"], txn["source"])
+            if charge_id in charges:
+                webinar = webinar_of(charge_id)
+            elif kind != "other":
+                webinar = "unattributed"
+            else:
+                continue  # no payment's: a failed payout's money coming back
             row["webinars"][webinar] = row["webinars"].get(webinar, 0) + txn["net"]
-        report[payout["id"]] = row
     return report

@@ -143,7 +143,7 @@ def test_a_table_of_nothing_says_to_sync_first(capsys, empty_db):
         (
             ["report", "payouts", "--format", "csv"],
             "payout_id,arrival_date,currency,status,amount,charges,refunds,disputes,fees,net,"
-            "webinars,other,transactions,destination_last4",
+            "webinars,other,transactions,destination_last4,contents_listed",
         ),
     ],
 )

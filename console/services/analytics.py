@@ -260,7 +260,9 @@ def registrant_rows(
                     WHEN amount_refunded > 0 THEN 'partially_refunded'
                     ELSE 'paid' END AS status,
                dispute_status, card_brand, epoch_ms(created * 1000) AS paid_at, charge_id,
-               $dashboard || charge_id AS stripe_link, payout_id
+               $dashboard || charge_id AS stripe_link,
+               -- Payouts are finance's: an organizer sees none (issue 15).
+               CASE WHEN $scope IS NULL THEN payout_id END AS payout_id
         FROM charge_facts
         WHERE livemode = $livemode AND webinar_id = $webinar
     ),

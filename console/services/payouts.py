@@ -25,7 +25,7 @@ SELECT payout_id, count(*) AS transactions,
        coalesce(sum(amount) FILTER (WHERE kind = 'charges'), 0)::BIGINT AS charges,
        coalesce(sum(amount) FILTER (WHERE kind = 'refunds'), 0)::BIGINT AS refunds,
        coalesce(sum(amount) FILTER (WHERE kind = 'disputes'), 0)::BIGINT AS disputes,
-       coalesce(sum(net) FILTER (WHERE kind = 'other'), 0)::BIGINT AS other,
+       coalesce(sum(amount) FILTER (WHERE kind = 'other'), 0)::BIGINT AS other,
        sum(fee)::BIGINT AS fees, sum(net)::BIGINT AS net
 FROM payout_lines WHERE livemode = $livemode GROUP BY payout_id
 """
@@ -40,7 +40,8 @@ SELECT p.id AS payout_id,
        coalesce(s.disputes, 0)::BIGINT AS disputes, coalesce(s.fees, 0)::BIGINT AS fees,
        coalesce(s.net, 0)::BIGINT AS net, coalesce(s.other, 0)::BIGINT AS other,
        coalesce(s.transactions, 0)::BIGINT AS transactions,
-       d.last4 AS destination_last4, p.failure_code, p.automatic,
+       d.last4 AS destination_last4, p.failure_code, p.raw->>'failure_message' AS failure_message,
+       p.automatic,
        r.payout IS NOT NULL AS contents_listed, p.created
 FROM stripe_payouts p
 LEFT JOIN sums s ON s.payout_id = p.id
@@ -50,9 +51,11 @@ WHERE p.livemode = $livemode
 ORDER BY p.arrival_date DESC, p.created DESC, p.id
 """  # noqa: S608 - fixed text
 
-# A line's webinar: its payment's, `unattributed` for a payment with none; NULL for `other`.
+# A line's webinar: its payment's; `unattributed` for a payment line whose charge names none;
+# NULL for a line that is no payment's (a failed payout's money coming back).
 _WEBINAR_OF_LINE = (
-    f"CASE WHEN kind = 'other' THEN NULL ELSE coalesce(webinar_id, '{UNATTRIBUTED}') END"
+    f"CASE WHEN webinar_id IS NOT NULL THEN webinar_id "
+    f"WHEN kind <> 'other' THEN '{UNATTRIBUTED}' END"
 )
 
 BY_WEBINAR_SQL = f"""
@@ -143,6 +146,7 @@ def report(livemode: bool) -> list[dict]:
             "other": int(row.other),
             "transactions": int(row.transactions),
             "destination_last4": None if pd.isna(row.destination_last4) else row.destination_last4,
+            "contents_listed": bool(row.contents_listed),
         }
         for row in rows.itertuples(index=False)
     ]
@@ -173,4 +177,5 @@ REPORT_COLUMNS = [
     "other",
     "transactions",
     "destination_last4",
+    "contents_listed",
 ]

@@ -149,14 +149,16 @@ ROW_BUILDERS: dict[str, tuple[str, Callable[[dict], dict]]] = {
     "payment_intent": ("stripe_payment_intents", payment_intent_row),
     "dispute": ("stripe_disputes", dispute_row),
     "payout": ("stripe_payouts", payout_row),
-    "bank_account": ("stripe_payout_destinations", payout_destination_row),
-    "card": ("stripe_payout_destinations", payout_destination_row),
 }
-
-
-# Every table the mirror writes: one per object type, and which payout holds what.
+# A payout's bank account (or debit card), kept only as a payout names it: an event about a
+# customer's card is no payout's destination.
+DESTINATIONS_TABLE = "stripe_payout_destinations"
 PAYOUT_CONTENTS_TABLE = "stripe_payout_transactions"
-TABLES = {table for table, _row in ROW_BUILDERS.values()} | {PAYOUT_CONTENTS_TABLE}
+# Every table the mirror writes: one per object type, where payouts went, what each holds.
+TABLES = {table for table, _row in ROW_BUILDERS.values()} | {
+    DESTINATIONS_TABLE,
+    PAYOUT_CONTENTS_TABLE,
+}
 
 
 class Batch:
@@ -165,7 +167,9 @@ class Batch:
 
     def __init__(self, livemode: bool) -> None:
         self.livemode = livemode
-        self._rows: dict[str, dict[str, dict]] = {table: {} for table, _ in ROW_BUILDERS.values()}
+        self._rows: dict[str, dict[str, dict]] = {
+            table: {} for table in TABLES - {PAYOUT_CONTENTS_TABLE}
+        }
         self._paid_out: dict[str, str] = {}  # balance transaction -> the payout holding it
 
     def add(self, stripe_object: dict, snapshot_at: int) -> bool:
@@ -175,9 +179,15 @@ class Batch:
             return False
         destination = stripe_object.get("destination")
         if stripe_object["object"] == "payout" and isinstance(destination, dict):
-            self.add(destination, snapshot_at)  # read expanded: its last four
+            # Read expanded: its last four digits.
+            self._keep(
+                DESTINATIONS_TABLE, payout_destination_row(destination), destination, snapshot_at
+            )
         table, to_row = builder
-        row = to_row(stripe_object)
+        self._keep(table, to_row(stripe_object), stripe_object, snapshot_at)
+        return True
+
+    def _keep(self, table: str, row: dict, stripe_object: dict, snapshot_at: int) -> None:
         row["livemode"] = self.livemode
         row["raw"] = json.dumps(stripe_object, separators=(",", ":"))
         row["snapshot_at"] = snapshot_at
@@ -185,7 +195,6 @@ class Batch:
         # On a tie the first state offered wins: lists and events arrive newest first.
         if current is None or current["snapshot_at"] < snapshot_at:
             self._rows[table][row["id"]] = row
-        return True
 
     def add_payout_contents(self, payout_id: str, transactions: Iterable[dict], snapshot_at: int):
         """The balance transactions `GET /v1/balance_transactions?payout=` lists for a payout."""

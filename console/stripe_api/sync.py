@@ -486,13 +486,18 @@ def _read_payouts(session: _Session) -> None:
     def contents(payout_id: str) -> list[dict]:
         return list(gateway.payout_transactions(session.client, payout_id, session.list_page))
 
+    # A few payouts ahead of the writer at a time: a first sync of a large account does not
+    # hold every payout's transactions in memory at once.
+    step = session.workers * 4
     with ThreadPoolExecutor(session.workers) as pool:
-        for payout_id, transactions in zip(unread, pool.map(contents, unread), strict=True):
-            batch.add_payout_contents(payout_id, transactions, int(time.time()))
-            session.report(objects=len(transactions))
-            if len(batch) >= WRITE_BATCH_OBJECTS:
-                _write(session, batch, {})
-                batch = mirror.Batch(session.livemode)
+        for start in range(0, len(unread), step):
+            chunk = unread[start : start + step]
+            for payout_id, transactions in zip(chunk, pool.map(contents, chunk), strict=True):
+                batch.add_payout_contents(payout_id, transactions, int(time.time()))
+                session.report(objects=len(transactions))
+                if len(batch) >= WRITE_BATCH_OBJECTS:
+                    _write(session, batch, {})
+                    batch = mirror.Batch(session.livemode)
     for payout_id in unknown_destinations:
         try:
             batch.add(gateway.retrieve_payout(session.client, payout_id), int(time.time()))

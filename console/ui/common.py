@@ -4,6 +4,7 @@ dispute deadlines, cached reads, sync."""
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -277,6 +278,23 @@ def stop_with_no_payments() -> NoReturn:
         )
     )
     st.stop()
+
+
+def choose_from_link(param: str, key: str, choices: Collection[str], wanted: str | None = None):
+    """A link (`?param=…`, or `wanted`) chooses the selectbox `key` once; after that the
+    address only follows the person's choice (`keep_choice_in_address`), so it never takes
+    a later choice back."""
+    in_address = st.query_params.get(param)
+    if in_address == st.session_state.get(f"{key}_in_address"):
+        in_address = None
+    wanted = wanted or in_address
+    if wanted in choices:
+        st.session_state[key] = wanted
+
+
+def keep_choice_in_address(param: str, key: str, chosen: str) -> None:
+    """The choice in the address, to share or reload; remembered as not a new link."""
+    st.query_params[param] = st.session_state[f"{key}_in_address"] = chosen
 
 
 def flash(key: str) -> None:

@@ -9,14 +9,14 @@ import streamlit as st
 from console.formatting.i18n import _
 from console.formatting.presentation import MONEY_COLUMNS, formatted_money, payout_status_text
 from console.ui import charts
-from console.ui.common import money
+from console.ui.common import choose_from_link, keep_choice_in_address, money
 from console.ui.tables import labels, table
 
 
 def check_text(row: pd.Series) -> str:
     """“✓” when the payout's lines add up to its amount; otherwise the difference, always."""
     if not row["contents_listed"]:
-        return _("not listed by Stripe")
+        return _("listed once paid") if row["automatic"] else _("not listed by Stripe")
     if row["difference"] == 0:
         return "✓"
     return _("off by {amount}", amount=money(int(row["difference"]), row["currency"]))
@@ -55,10 +55,7 @@ def payouts_table(rows: pd.DataFrame) -> None:
 def payout_choice(rows: pd.DataFrame) -> pd.Series:
     """The payout to open (newest first), arriving with ?payout=po_… from a link."""
     ids = list(rows["payout_id"])
-    wanted = st.query_params.get("payout")
-    # A link chooses once; afterwards the address follows the person's choice.
-    if wanted in ids and wanted != st.session_state.get("payout_in_address"):
-        st.session_state["payout_choice"] = wanted
+    choose_from_link("payout", "payout_choice", ids)
     by_id = rows.set_index("payout_id", drop=False)
 
     def describe(payout_id: str) -> str:
@@ -69,7 +66,7 @@ def payout_choice(rows: pd.DataFrame) -> pd.Series:
         )
 
     chosen = st.selectbox(_("Open a payout"), ids, key="payout_choice", format_func=describe)
-    st.query_params["payout"] = st.session_state["payout_in_address"] = chosen
+    keep_choice_in_address("payout", "payout_choice", chosen)
     return by_id.loc[chosen]
 
 
@@ -80,11 +77,18 @@ def payout_summary(payout: pd.Series) -> None:
     left.metric(_("Payout amount"), money(int(payout["amount"]), currency))
     middle.metric(_("Sum of its transactions"), money(int(payout["net"]), currency))
     right.metric(_("Transactions"), int(payout["transactions"]))
-    if not payout["contents_listed"]:
+    if not payout["contents_listed"] and payout["automatic"]:
         st.info(
             _(
-                "Stripe lists the transactions of automatic payouts only, once it has "
-                "reconciled them. Run a sync later to see what this one holds."
+                "Stripe lists what an automatic payout holds once it has reconciled it, when "
+                "it is paid. Sync after it arrives to see what this one holds."
+            )
+        )
+    elif not payout["contents_listed"]:
+        st.info(
+            _(
+                "This payout was made by hand: Stripe does not list what a manual payout "
+                "holds. Match it against the balance transactions of its period."
             )
         )
     elif payout["difference"] == 0:
@@ -100,11 +104,14 @@ def payout_summary(payout: pd.Series) -> None:
             )
         )
     if payout["status"] == "failed":
+        reason = payout["failure_code"] or _("no reason given")
+        if isinstance(payout["failure_message"], str):
+            reason = f"{reason}: {payout['failure_message']}"
         st.warning(
             _(
                 "This payout failed ({code}): the bank returned it and Stripe put the money "
                 "back in the balance, to be paid out again in a later payout.",
-                code=payout["failure_code"] or _("no reason given"),
+                code=reason,
             )
         )
 
@@ -127,7 +134,7 @@ def payout_webinars_table(by_webinar: pd.DataFrame, currency: str) -> None:
 def webinar_text(webinar_id: object) -> str:
     """A line's webinar where the catalog has no title."""
     if not isinstance(webinar_id, str):
-        return _("Not a payment (a failed payout's money, returned)")
+        return _("No payment's (such as a failed payout's money, returned)")
     if webinar_id == "unattributed":
         return _("Payments of no webinar")
     return webinar_id

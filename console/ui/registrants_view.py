@@ -14,6 +14,7 @@ from console.formatting.presentation import (
     formatted_money,
 )
 from console.services import analytics
+from console.ui.common import choose_from_link, keep_choice_in_address
 from console.ui.tables import labels, table, when_column
 
 # A payment's status, as analytics.registrant_rows gives it.
@@ -40,20 +41,15 @@ def registrants_webinar(webinars: dict[str, str]) -> str | None:
     """The webinar whose registrants to show. Arrive with ?webinar=ID, from a row of the
     revenue table, or choose here."""
     from_revenue = st.session_state.pop("registrants_webinar", None)
-    in_address = st.query_params.get("webinar")
-    # A link chooses once; afterwards the address follows the person's choice.
-    if in_address == st.session_state.get("registrants_in_address"):
-        in_address = None
-    wanted = from_revenue or in_address
-    if wanted in webinars:
-        st.session_state["registrants_choice"] = wanted
+    choose_from_link("webinar", "registrants_choice", webinars, from_revenue)
     chosen = st.selectbox(
         _("Webinar"),
         list(webinars),
         key="registrants_choice",
         format_func=lambda w: f"{webinars[w]} ({w})",
     )
-    st.session_state["registrants_in_address"] = chosen
+    if chosen is not None:
+        keep_choice_in_address("webinar", "registrants_choice", chosen)
     return chosen
 
 

@@ -186,7 +186,7 @@ def test_demo_payouts_hold_what_stripe_lists_with_refunds_a_lost_dispute_and_a_f
             [failed],
         ).fetchall()
     assert returned == [(ours[failed]["amount"], None)]
-    assert all(row["net"] == row["amount"] for row in ours.values())
+    assert all(row["net"] == row["amount"] for row in ours.values() if row["contents_listed"])
 
 
 def test_demo_has_an_open_dispute_due_in_two_days(seeded):

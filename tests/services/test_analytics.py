@@ -504,3 +504,10 @@ def test_organizers_see_no_fees(shop, actor):
         analytics.fees_by_month(actor, False)
     with pytest.raises(PermissionDenied):
         analytics.fee_breakdown(actor, False)
+
+
+def test_finance_sees_which_payout_holds_each_payment_and_an_organizer_does_not(shop):
+    # Paid in January to March 2026: long since paid out, daily.
+    held = analytics.registrant_rows(FIN, False, "wb_ann")["payout_id"]
+    assert held.notna().all() and held.str.startswith("po_").all()
+    assert analytics.registrant_rows(ANN, False, "wb_ann")["payout_id"].isna().all()

@@ -298,3 +298,11 @@ def test_what_a_payout_holds_is_written_once(payout, database):
     assert set(held["payout"]) == {payout["id"]} and not held["livemode"].any()
     mirrored = db.query_frame("SELECT id FROM stripe_balance_transactions")
     assert set(mirrored["id"]) == {t["id"] for t in listed}
+
+
+def test_a_customers_card_is_no_payout_destination(database):
+    # Events are read unfiltered: a `customer.source.created` carries a card of a customer.
+    card = {"id": "card_1", "object": "card", "last4": "4242", "customer": "cus_1"}
+    batch = mirror.Batch(livemode=False)
+    assert batch.add(card, 1) is False
+    assert len(batch) == 0

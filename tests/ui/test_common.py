@@ -320,3 +320,29 @@ def test_the_domains_refusals_are_said_in_the_language_of_the_page():
     with i18n.speaking("fr"):
         assert common.problem_text(refused) != str(refused)
     assert common.problem_text(RuntimeError("as it is")) == "as it is"
+
+
+def link_then_choice_piece() -> None:
+    import streamlit as st
+
+    from console.ui.common import choose_from_link, keep_choice_in_address
+
+    choose_from_link("thing", "thing_choice", ["a", "b", "c"])
+    chosen = st.selectbox("Thing", ["a", "b", "c"], key="thing_choice")
+    keep_choice_in_address("thing", "thing_choice", chosen)
+
+
+def test_a_link_chooses_once_then_the_address_follows_the_person():
+    app = run_piece(link_then_choice_piece, query={"thing": "b"})
+    assert app.selectbox(key="thing_choice").value == "b"
+    app.selectbox(key="thing_choice").select("c").run()
+    assert app.selectbox(key="thing_choice").value == "c"
+    assert app.query_params["thing"] == "c"
+    app.query_params["thing"] = "a"  # a new link, followed in the same session
+    app.run()
+    assert app.selectbox(key="thing_choice").value == "a"
+
+
+def test_a_link_to_what_is_not_there_chooses_nothing():
+    app = run_piece(link_then_choice_piece, query={"thing": "zzz"})
+    assert app.selectbox(key="thing_choice").value == "a"

@@ -28,6 +28,7 @@ def payout(**changes) -> dict:
         "transactions": 31,
         "destination_last4": "6789",
         "failure_code": None,
+        "failure_message": None,
         "automatic": True,
         "contents_listed": True,
         "created": 1_763_600_000,
@@ -45,7 +46,12 @@ def rows(*payouts: dict) -> pd.DataFrame:
     [
         ({}, "✓", "✓"),
         ({"net": 123000, "difference": -456}, "off by -€4.56", "écart de -4,56\xa0€"),
-        ({"contents_listed": False}, "not listed by Stripe", "non détaillé par Stripe"),
+        ({"contents_listed": False}, "listed once paid", "détaillé une fois payé"),
+        (
+            {"contents_listed": False, "automatic": False},
+            "not listed by Stripe",
+            "non détaillé par Stripe",
+        ),
     ],
 )
 def test_the_check_column_says_whether_a_payout_adds_up(changes, english, french):
@@ -94,14 +100,24 @@ def test_a_payout_that_does_not_add_up_shows_the_difference():
 
 
 def test_a_payout_stripe_has_not_listed_says_when_it_will_be():
-    app = run_piece(summary_piece, pd.Series(payout(contents_listed=False)))
-    assert "Run a sync later" in app.info[0].value
+    app = run_piece(summary_piece, pd.Series(payout(contents_listed=False, status="pending")))
+    assert "Sync after it arrives" in app.info[0].value
+    manual = pd.Series(payout(contents_listed=False, automatic=False))
+    assert (
+        "does not list what a manual payout holds" in run_piece(summary_piece, manual).info[0].value
+    )
 
 
 def test_a_failed_payout_says_its_money_comes_back():
-    row = pd.Series(payout(status="failed", failure_code="account_closed"))
+    row = pd.Series(
+        payout(
+            status="failed",
+            failure_code="account_closed",
+            failure_message="The bank account has been closed.",
+        )
+    )
     app = run_piece(summary_piece, row, language="fr")
-    assert "account_closed" in app.warning[0].value
+    assert "account_closed: The bank account has been closed." in app.warning[0].value
     assert "virement ultérieur" in app.warning[0].value
 
 
@@ -127,6 +143,6 @@ def test_what_a_payout_holds_is_shown_per_webinar_with_the_rest_named():
     assert list(shown["title"]) == [
         "Atelier",
         "Payments of no webinar",
-        "Not a payment (a failed payout's money, returned)",
+        "No payment's (such as a failed payout's money, returned)",
     ]
     assert list(shown["net"]) == ["€95.00", "€14.50", "€40.00"]

@@ -149,8 +149,19 @@ def _arrive(day: int) -> None:
             continue
         before = fresh(payout)
         payout.update(status="paid", trace_id=_trace("unsupported"))
+        _reconciled(payout)
         events.emit("payout.updated", payout, before, by_request=False)
         events.emit("payout.paid", payout, by_request=False)
+        events.emit("payout.reconciliation_completed", payout, by_request=False)
+
+
+def _reconciled(payout: dict[str, Any]) -> bool:
+    """Stripe says what an automatic payout holds once it is settled: its list of balance
+    transactions is complete from then on (docs.stripe.com/payouts/reconciliation)."""
+    if payout["reconciliation_status"] == "completed":
+        return False
+    payout["reconciliation_status"] = "completed"
+    return True
 
 
 def _pay_out(day: int, delay_days: int) -> None:
@@ -202,7 +213,7 @@ def _create(amount: int, currency: str, paid_out: list[dict[str, Any]]) -> dict[
         livemode=data.livemode,
         metadata={},
         method="standard",
-        reconciliation_status="completed",
+        reconciliation_status="in_progress",
         source_type="card",
         status="pending",
         trace_id=_trace("pending"),
@@ -214,8 +225,6 @@ def _create(amount: int, currency: str, paid_out: list[dict[str, Any]]) -> dict[
         data.private[txn_id]["payout"] = payout_id
     data.payout_arrivals.append((arrival, payout_id))
     events.emit("payout.created", payout, by_request=False)
-    # Its balance transactions can be listed at once (docs.stripe.com/payouts/reconciliation).
-    events.emit("payout.reconciliation_completed", payout, by_request=False)
     return payout
 
 
@@ -260,9 +269,12 @@ def fail(payout: dict[str, Any], failure_code: str) -> None:
         failure_message=FAILURES[failure_code],
         trace_id=_trace("unsupported"),
     )
+    reconciled = _reconciled(payout)  # failed before it arrived: what it held is settled
     # The bank's doing, not a request's: the events name no request.
     events.emit("payout.updated", payout, before, by_request=False)
     events.emit("payout.failed", payout, by_request=False)
+    if reconciled:
+        events.emit("payout.reconciliation_completed", payout, by_request=False)
     store.changed()
 
 

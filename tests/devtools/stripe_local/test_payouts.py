@@ -132,10 +132,11 @@ def test_a_daily_payout_holds_what_is_older_than_the_delay(fr_account: StripeLoc
 
     retrieved = client.v1.payouts.retrieve(payout.id, params={"expand": ["destination"]})
     assert retrieved.destination.last4 == "6789"
+    # Reconciled once paid: what it holds can be listed in full from then on.
     assert _event_types(client, payout.id) == [
+        "payout.reconciliation_completed",
         "payout.paid",
         "payout.updated",
-        "payout.reconciliation_completed",
         "payout.created",
     ]
 
@@ -168,20 +169,27 @@ def test_a_payout_is_pending_until_it_arrives(fr_account: StripeLocal) -> None:
     pay(client, 4900, "eur", "pm_card_fr", now=now - 3 * DAY)
     [payout] = _payouts(client)
     assert (payout.status, payout.created) == ("pending", _midnight(now))
-    assert _event_types(client, payout.id) == ["payout.reconciliation_completed", "payout.created"]
+    assert payout.reconciliation_status == "in_progress"
+    assert _event_types(client, payout.id) == ["payout.created"]
 
     ran = fr_account.config("/_config/payouts/run", until=payout.arrival_date)
     assert [p["id"] for p in ran["payouts"]] == [payout.id]
     paid = client.v1.payouts.retrieve(payout.id)
     assert (paid.status, paid.trace_id.status) == ("paid", "unsupported")
+    assert paid.reconciliation_status == "completed"
     events = [
         e
         for e in client.v1.events.list(params={"type": "payout.*"}).data
         if e.data.object.id == payout.id
     ]
-    assert [e.type for e in events[:2]] == ["payout.paid", "payout.updated"]
-    assert all(e.created == payout.arrival_date and e.request.id is None for e in events[:2])
-    assert events[1].data.previous_attributes.status == "pending"
+    assert [e.type for e in events[:3]] == [
+        "payout.reconciliation_completed",
+        "payout.paid",
+        "payout.updated",
+    ]
+    assert all(e.created == payout.arrival_date and e.request.id is None for e in events[:3])
+    assert events[2].data.previous_attributes.status == "pending"
+    assert events[2].data.previous_attributes.reconciliation_status == "in_progress"
 
 
 def test_a_paid_payout_fails_and_its_money_goes_into_the_next(fr_account: StripeLocal) -> None:
