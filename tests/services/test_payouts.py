@@ -161,6 +161,7 @@ def test_each_paid_registrant_shows_the_payout_that_holds_their_payment(paid_out
     waiting = [created for payout, _line, created in rows if payout is None]
     assert waiting and min(waiting) > time.time() - 4 * DAY
 
+
 def test_incremental_sync_catches_a_payout_that_fails_two_days_after_it_was_paid(paid_out):
     local, _failed = paid_out
     client = local.client()
