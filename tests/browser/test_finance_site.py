@@ -59,7 +59,9 @@ def test_the_failed_payout_and_a_payouts_csv_that_adds_up(console, browser, tmp_
     page.get_by_role("combobox", name="Open a payout").click()
     page.keyboard.type(failed["payout_id"])
     page.keyboard.press("Enter")
-    page.get_by_text("This payout failed (account_closed)").wait_for(timeout=60_000)
+    page.get_by_text(
+        "This payout failed (account_closed: The bank account has been closed.)"
+    ).wait_for(timeout=60_000)
     page.get_by_text("add up to the payout's amount, to the unit").wait_for(timeout=60_000)
     wait_until_drawn(page)
     screenshot(page, "finance-4-failed-payout")
