@@ -20,6 +20,7 @@ from console.services.access import (
     organizer_scope,
     require,
 )
+from console.services.analytics import DASHBOARD
 from console.store import db
 
 # Stripe's statuses (https://docs.stripe.com/api/disputes/object#dispute_object-status).
@@ -31,11 +32,10 @@ CLOSED = ("won", "lost", "warning_closed", "prevented")
 READERS = (ADMIN, FINANCE, ORGANIZER)
 # A dispute needing a response within this long of its deadline is flagged (inclusive).
 DUE_SOON_SECONDS = 3 * 86400
-# The dashboard's page of a dispute, in the key's mode.
-DASHBOARD = "https://dashboard.stripe.com"
 
 
 def _dashboard(livemode: bool) -> str:
+    """The dashboard's page of a dispute, in the key's mode."""
     return f"{DASHBOARD}/{'' if livemode else 'test/'}disputes/"
 
 
