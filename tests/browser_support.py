@@ -233,9 +233,10 @@ def sign_in(page, url: str, email: str = ADMIN_EMAIL, password: str = ADMIN_PASS
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text(f"Signed in as {email}").wait_for(timeout=30_000)
-    # The cookie is written by the page's script (a component), just after.
+    # The cookie is written by the page's script (a component), just after; with two test
+    # workers' browsers and servers on two cores, its frame can take a while to load.
     try:
-        page.wait_for_function(_HAS_SESSION_COOKIE, timeout=30_000)
+        page.wait_for_function(_HAS_SESSION_COOKIE, timeout=90_000)
     except PlaywrightTimeoutError:
         raise AssertionError("the session cookie was not set") from None
     assert any(c["name"] == "console_session" for c in page.context.cookies())
